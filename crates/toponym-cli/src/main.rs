@@ -1,0 +1,29 @@
+//! `toponym`: the command-line face of Toponym. Each subcommand is a thin adapter over a
+//! core function; it parses arguments, calls the core, and prints text or `--json`.
+//!
+//! Exit codes: 0 = ok, 1 = findings at ERROR or BLOCKER, 2 = usage or input error.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "toponym", version, about = "Place-name census (地名普查) toolkit")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match cli.command {}
+}

@@ -1,0 +1,1 @@
+//! CGCS2000 coordinates: Gauss-Krueger zones via proj, DMS, GCJ-02.

@@ -1,0 +1,1 @@
+//! Reference tables: division codes, code history, township changes, aliases, boundaries.

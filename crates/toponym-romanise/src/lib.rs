@@ -1,0 +1,1 @@
+//! Romanisation of place names by the 1984 rules (sans-IO).

@@ -1,0 +1,1 @@
+//! The surveyor's encrypted SQLite store: the only crate that touches SQLite.
