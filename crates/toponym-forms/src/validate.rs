@@ -578,8 +578,14 @@ fn derived(cx: &mut Ctx<'_>) {
             );
         }
     }
-    if let Some(code) = cx.text("class_code") {
-        let t = cx.template;
+    let t = cx.template;
+    // With the sub-type still empty, C-4 already reports it; the code cannot be judged.
+    let undecided = t
+        .class_code
+        .by_field
+        .as_ref()
+        .is_some_and(|f| cx.text(f).is_none());
+    if let Some(code) = cx.text("class_code").filter(|_| !undecided) {
         let key = t
             .class_code
             .by_field

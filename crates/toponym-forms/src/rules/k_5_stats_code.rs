@@ -61,8 +61,8 @@ pub(crate) fn check(cx: &mut Ctx<'_>) {
         .map(|a| {
             a.iter()
                 .filter_map(Value::as_str)
-                .filter(|s| s.len() >= 9)
-                .map(|s| &s[..9])
+                // `get` rather than slicing: a non-ASCII entry must not panic.
+                .filter_map(|s| s.get(..9))
                 .collect()
         })
         .unwrap_or_default();

@@ -11,12 +11,12 @@ pub(crate) static INFO: RuleInfo = RuleInfo {
     severity: Severity::Error,
     title_zh: "不得使用全角数字或以0/O代替〇",
     title_en: "No full-width digits; 〇 in Chinese numerals",
-    checks: "Names contain no U+FF10–U+FF19; a 0/O/０ adjacent to a Chinese numeral (一二三四五六七八九十〇百千) is flagged.",
+    checks: "Names contain no U+FF10–U+FF19; a 0/O/０ adjacent to a Chinese numeral (一二三四五六七八九十〇) is flagged.",
     file: "src/rules/n_3_fullwidth_digits.rs",
 };
 
 fn is_cn_numeral(c: char) -> bool {
-    "一二三四五六七八九十〇百千".contains(c)
+    "一二三四五六七八九十〇".contains(c)
 }
 
 pub(crate) fn check(cx: &mut Ctx<'_>, s: &str, path: &P<'_>) {
