@@ -7,6 +7,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod cmd_roman;
+
 #[derive(Parser)]
 #[command(name = "toponym", version, about = "Place-name census (地名普查) toolkit")]
 struct Cli {
@@ -15,7 +17,10 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Romanise place names by the 1984 rules (罗马字母拼写).
+    Roman(cmd_roman::Args),
+}
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -25,5 +30,7 @@ fn main() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
-    match cli.command {}
+    match cli.command {
+        Command::Roman(args) => cmd_roman::run(args),
+    }
 }
