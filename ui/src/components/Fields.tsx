@@ -116,6 +116,17 @@ export function FieldInput(p: FieldProps) {
     case 'list':
     case 'admin_codes':
       return <ListInput {...p} />;
+    case 'object':
+      return <ObjectInput {...p} />;
+    case 'file':
+      return (
+        <input
+          data-testid={testid}
+          data-key={spec.key}
+          disabled
+          value={value && typeof value === 'object' ? String((value as Record<string, unknown>).file_name ?? '') : ''}
+        />
+      );
     default:
       return (
         <input
@@ -308,6 +319,33 @@ function ListInput(p: FieldProps) {
       <button type="button" class="add" data-testid={`${testid}-add`} disabled={spec.readonly} onClick={add}>
         + {t('form.add')}
       </button>
+    </div>
+  );
+}
+
+/** A fixed set of named sub-fields (四至: east, west, south, north). */
+function ObjectInput({ spec, value, onChange, onCommit, testid, catalog }: FieldProps) {
+  const obj = (value && typeof value === 'object' && !Array.isArray(value) ? value : {}) as Record<string, Value>;
+  return (
+    <div class="objectfield" data-testid={testid} data-key={spec.key}>
+      {spec.item.map((sub) => (
+        <label class="sub">
+          <span>{label(sub)}</span>
+          <FieldInput
+            spec={sub}
+            catalog={catalog}
+            testid={`${testid}-${sub.key}`}
+            value={obj[sub.key]}
+            onChange={(v) => {
+              const next = { ...obj };
+              if (v === null || v === '') delete next[sub.key];
+              else next[sub.key] = v;
+              onChange(Object.keys(next).length ? next : null);
+            }}
+            onCommit={onCommit}
+          />
+        </label>
+      ))}
     </div>
   );
 }

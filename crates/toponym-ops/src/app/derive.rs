@@ -2,15 +2,13 @@
 //! fills in from the geometry (定位点, 至东经/至北纬 extent, 起点/止点), the townships of the
 //! survey area and the map's reference layers. No IO; all testable with plain values.
 
-use std::collections::HashSet;
-
-use geo::{Coord, InteriorPoint, LineInterpolatePoint, LineString as GeoLine};
-use serde_json::{json, Value};
+use geo::line_measures::{Haversine, InterpolatableLine};
+use geo::{Coord, InteriorPoint, LineString as GeoLine};
+use serde_json::json;
 use toponym_core::{Geometry, GeometryKind, Record};
-use toponym_forms::{Condition, FieldDef, FieldGroup, FieldKind, FieldCheck, Template};
+use toponym_forms::{Condition, FieldCheck, FieldDef, FieldGroup, FieldKind, Template};
 
 use super::dto::*;
-use super::AppError;
 
 /// Fields the surveyor does not type: ids, derived codes, the CRS constant, the extent, and
 /// the reviewer's fields (filled by the review tool, not the field app).
@@ -32,7 +30,11 @@ const READONLY: &[&str] = &[
 pub const GROUPS: &[(&str, &str, &str)] = &[
     ("identity", "标识与分类", "Identity and classification"),
     ("names", "名称", "Names"),
-    ("romanisation", "罗马字母拼写与读音", "Romanisation and pronunciation"),
+    (
+        "romanisation",
+        "罗马字母拼写与读音",
+        "Romanisation and pronunciation",
+    ),
     ("time", "时间与状态", "Time and status"),
     ("location", "位置与空间", "Location and geometry"),
     ("narrative", "相关信息", "Narrative"),
@@ -120,12 +122,20 @@ fn field_spec(f: &FieldDef) -> FieldSpec {
 /// The generated form of one template: every field in form order, grouped.
 pub fn form_spec(t: &Template, fields: &[FieldDef]) -> FormSpec {
     FormSpec {
-        template: super::session::template_dto(t),
+        template: template_dto(t),
         groups: GROUPS
             .iter()
-            .map(|(id, zh, en)| GroupDto { id: (*id).into(), name_zh: (*zh).into(), name_en: (*en).into() })
+            .map(|(id, zh, en)| GroupDto {
+                id: (*id).into(),
+                name_zh: (*zh).into(),
+                name_en: (*en).into(),
+            })
             .collect(),
-        fields: fields.iter().filter(|f| f.kind != FieldKind::Geometry).map(field_spec).collect(),
+        fields: fields
+            .iter()
+            .filter(|f| f.kind != FieldKind::Geometry)
+            .map(field_spec)
+            .collect(),
     }
 }
 
@@ -141,13 +151,13 @@ pub fn fill_derived(r: &mut Record, kind: GeometryKind) {
     if r.rep_point().is_none() {
         let p = match (&g, kind) {
             (Geometry::Point(p), _) => Some(*p),
-            (Geometry::LineString(l), _) if l.len() >= 2 => {
-                ring_line(l).line_interpolate_point(0.5).map(|p| [p.x(), p.y()])
-            }
+            (Geometry::LineString(l), _) if l.len() >= 2 => ring_line(l)
+                .point_at_ratio_from_start(&Haversine, 0.5)
+                .map(|p| [p.x(), p.y()]),
             (Geometry::MultiLineString(ls), _) => ls
                 .iter()
                 .find(|l| l.len() >= 2)
-                .and_then(|l| ring_line(l).line_interpolate_point(0.5))
+                .and_then(|l| ring_line(l).point_at_ratio_from_start(&Haversine, 0.5))
                 .map(|p| [p.x(), p.y()]),
             (Geometry::Polygon(_) | Geometry::MultiPolygon(_), _) => {
                 g.to_geo().interior_point().map(|p| [p.x(), p.y()])
@@ -180,54 +190,178 @@ pub fn fill_derived(r: &mut Record, kind: GeometryKind) {
     }
 }
 
-/// Townships (乡级) of the given 6-digit counties, from the built-in division table.
-pub fn townships_of(counties: &HashSet<String>) -> Vec<TownshipDto> {
-    let Ok(table) = toponym_reference::builtin::divisions() else { return Vec::new() };
-    let mut out: Vec<TownshipDto> = table
-        .iter()
-        .filter(|d| d.level == toponym_reference::DivisionLevel::Township)
-        .filter(|d| d.code.len() >= 9 && counties.contains(&d.code[..6]))
-        .map(|d| TownshipDto { code: d.code[..9].to_owned(), name: d.full_name.clone() })
-        .collect();
-    out.sort_by(|a, b| a.code.cmp(&b.code));
-    out.dedup_by(|a, b| a.code == b.code);
-    out
+/// A template without its fields, for the IPC.
+pub fn template_dto(t: &Template) -> TemplateDto {
+    TemplateDto {
+        id: t.id.clone(),
+        name_zh: t.name_zh.clone(),
+        name_en: t.name_en.clone(),
+        category: t.category.clone(),
+        geometry: t.geometry.as_str().to_owned(),
+    }
 }
 
-/// County outlines of 泰安 and the Yellow River, as GeoJSON for the map.
-pub fn map_layers() -> Result<MapLayers, AppError> {
-    let bad = |e: toponym_reference::RefError| AppError::Store(format!("reference data: {e}"));
-    let b = toponym_reference::builtin::taian_boundaries().map_err(bad)?;
-    let mut bbox: Option<[f64; 4]> = None;
-    let boundaries: Vec<Value> = b
-        .areas
-        .iter()
-        .map(|a| {
-            let level = if a.code.ends_with("00") { "prefecture" } else { "county" };
-            if level == "county" {
-                if let Some(x) = a.geometry.bbox() {
-                    bbox = Some(match bbox {
-                        None => x,
-                        Some(o) => [o[0].min(x[0]), o[1].min(x[1]), o[2].max(x[2]), o[3].max(x[3])],
-                    });
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use toponym_core::{FixedClock, IdGenerator, SeededIdGenerator};
+    use toponym_forms::Catalog;
+
+    fn clock() -> FixedClock {
+        FixedClock(time::macros::datetime!(2026-11-23 08:00 UTC))
+    }
+
+    #[test]
+    fn every_template_renders_through_the_one_form_model() {
+        let cat = Catalog::builtin();
+        assert_eq!(cat.templates().len(), 75);
+        for t in cat.templates() {
+            let spec = form_spec(t, cat.form_fields(&t.id).unwrap_or(&[]));
+            // Common fields keep the census order of common.json.
+            let common: Vec<&str> = cat.common_fields().iter().map(|f| f.key.as_str()).collect();
+            let in_spec: Vec<&str> = spec
+                .fields
+                .iter()
+                .map(|f| f.key.as_str())
+                .filter(|k| common.contains(k))
+                .collect();
+            let expected: Vec<&str> = common
+                .iter()
+                .copied()
+                .filter(|k| in_spec.contains(k))
+                .collect();
+            assert_eq!(in_spec, expected, "{}: common fields in census order", t.id);
+            let keys: Vec<&str> = spec.fields.iter().map(|f| f.key.as_str()).collect();
+            assert!(
+                keys.contains(&"standard_name") && keys.contains(&"roman"),
+                "{}",
+                t.id
+            );
+            assert!(
+                spec.fields.iter().any(|f| f.required),
+                "{}: required marks",
+                t.id
+            );
+            for f in &spec.fields {
+                assert!(
+                    spec.groups.iter().any(|g| g.id == f.group),
+                    "{}.{}: group {}",
+                    t.id,
+                    f.key,
+                    f.group
+                );
+                if f.kind == "enum" {
+                    assert!(
+                        !f.values.is_empty(),
+                        "{}.{}: enum without values",
+                        t.id,
+                        f.key
+                    );
                 }
             }
-            json!({
-                "type": "Feature",
-                "properties": { "code": a.code, "name": a.name, "level": level },
-                "geometry": a.geometry,
-            })
-        })
-        .collect();
-    let (_, river) = toponym_reference::builtin::yellow_river().map_err(bad)?;
-    let rivers = vec![json!({
-        "type": "Feature",
-        "properties": { "name": "黄河", "name_en": "Yellow River" },
-        "geometry": river.geometry,
-    })];
-    Ok(MapLayers {
-        boundaries: json!({ "type": "FeatureCollection", "features": boundaries }),
-        rivers: json!({ "type": "FeatureCollection", "features": rivers }),
-        bbox,
-    })
+        }
+    }
+
+    #[test]
+    fn lists_carry_item_fields_and_refs_carry_targets() {
+        let cat = Catalog::builtin();
+        let t = cat.template("water.lake").unwrap();
+        let spec = form_spec(t, cat.form_fields("water.lake").unwrap());
+        let aliases = spec.fields.iter().find(|f| f.key == "aliases").unwrap();
+        assert_eq!(aliases.kind, "list");
+        assert_eq!(
+            aliases
+                .item
+                .iter()
+                .map(|i| i.key.as_str())
+                .collect::<Vec<_>>(),
+            ["name", "kind", "note"]
+        );
+        let area = spec.fields.iter().find(|f| f.key == "area_km2").unwrap();
+        assert_eq!(
+            (area.kind.as_str(), area.unit.as_deref(), area.required),
+            ("dec", Some("km²"), true)
+        );
+        let inflows = spec.fields.iter().find(|f| f.key == "inflows").unwrap();
+        assert_eq!(inflows.kind, "list");
+        assert!(
+            inflows
+                .ref_templates
+                .iter()
+                .any(|r| r.starts_with("water.river")),
+            "{:?}",
+            inflows.ref_templates
+        );
+        assert!(
+            spec.fields
+                .iter()
+                .find(|f| f.key == "class_code")
+                .unwrap()
+                .readonly
+        );
+        assert_eq!(
+            spec.fields.iter().find(|f| f.key == "media").unwrap().kind,
+            "media"
+        );
+    }
+
+    #[test]
+    fn line_geometry_fills_point_at_half_length_extent_and_ends() {
+        let cat = Catalog::builtin();
+        let ids = SeededIdGenerator::new(1_700_000_000_000, 7);
+        let mut r = cat
+            .new_record("water.river", ids.next_id(), &clock())
+            .unwrap();
+        r.geometry = Some(Geometry::LineString(vec![
+            [117.0, 36.0],
+            [117.0, 36.2],
+            [117.0, 36.3],
+        ]));
+        fill_derived(&mut r, GeometryKind::Line);
+        let p = r.rep_point().unwrap();
+        assert!(
+            (p[0] - 117.0).abs() < 1e-9 && (p[1] - 36.15).abs() < 1e-6,
+            "{p:?}"
+        );
+        assert_eq!(r.fields["extent"], json!([117.0, 36.0, 117.0, 36.3]));
+        assert_eq!(r.fields["start_point"], json!([117.0, 36.0]));
+        assert_eq!(r.fields["end_point"], json!([117.0, 36.3]));
+    }
+
+    #[test]
+    fn polygon_rep_point_is_inside_even_for_a_horseshoe() {
+        let cat = Catalog::builtin();
+        let ids = SeededIdGenerator::new(1_700_000_000_000, 8);
+        let mut r = cat
+            .new_record("water.lake", ids.next_id(), &clock())
+            .unwrap();
+        // A U shape whose centroid lies outside the polygon.
+        let ring = vec![
+            [0.0, 0.0],
+            [3.0, 0.0],
+            [3.0, 3.0],
+            [2.0, 3.0],
+            [2.0, 1.0],
+            [1.0, 1.0],
+            [1.0, 3.0],
+            [0.0, 3.0],
+            [0.0, 0.0],
+        ];
+        r.geometry = Some(Geometry::Polygon(vec![ring]));
+        fill_derived(&mut r, GeometryKind::Polygon);
+        let p = r.rep_point().unwrap();
+        use geo::Contains;
+        assert!(
+            r.geometry
+                .as_ref()
+                .unwrap()
+                .to_geo()
+                .contains(&geo::Point::new(p[0], p[1])),
+            "{p:?}"
+        );
+        // A surveyor's own point is never overwritten.
+        r.fields.insert("rep_point".into(), json!([0.5, 0.5]));
+        fill_derived(&mut r, GeometryKind::Polygon);
+        assert_eq!(r.rep_point(), Some([0.5, 0.5]));
+    }
 }

@@ -4,6 +4,7 @@
 //! one-line adapters over the functions here, so the same behaviour is testable without a
 //! window.
 
+pub mod derive;
 pub mod dto;
 pub mod error;
 

@@ -330,7 +330,10 @@ impl Session {
     }
 
     fn validate(&self, r: &Record) -> Vec<FindingDto> {
-        let mut out: Vec<Finding> = toponym_forms::validate(self.catalog, r);
+        // `workflow_status` belongs to the store's workflow, not to the form.
+        let mut form = r.clone();
+        form.fields.remove("workflow_status");
+        let mut out: Vec<Finding> = toponym_forms::validate(self.catalog, &form);
         out.sort_by(|a, b| b.severity.cmp(&a.severity));
         out.iter().map(FindingDto::from).collect()
     }
@@ -535,7 +538,8 @@ impl Session {
         if let Value::Array(items) = list {
             if !items.iter().any(|i| media_sha(i) == Some(info.sha256.as_str())) {
                 let mut item = Map::new();
-                item.insert("file".into(), json!({ "sha256": info.sha256, "file_name": info.file_name }));
+                item.insert("sha256".into(), Value::String(info.sha256.clone()));
+                item.insert("file_name".into(), Value::String(info.file_name.clone()));
                 if let Some(t) = &info.exif_time {
                     item.insert("shot_at".into(), Value::String(t.clone()));
                 }
@@ -607,7 +611,7 @@ fn template_matches(pattern: &str, id: &str) -> bool {
 }
 
 fn media_sha(item: &Value) -> Option<&str> {
-    item.get("file").and_then(|f| f.get("sha256")).or_else(|| item.get("sha256")).and_then(Value::as_str)
+    item.get("sha256").and_then(Value::as_str)
 }
 
 fn media_dto(m: &toponym_store::MediaInfo) -> MediaDto {
