@@ -544,7 +544,7 @@ impl Catalog {
             .unwrap_or_default()
     }
 
-    /// Up to five known template ids closest to `id` (for "did you mean").
+    /// Up to three known template ids closest to `id` (for "did you mean").
     pub fn closest_ids(&self, id: &str) -> Vec<String> {
         let mut scored: Vec<(f64, &str)> = self
             .templates
