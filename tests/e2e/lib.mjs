@@ -210,7 +210,11 @@ export function surveyCopy(name) {
   if (!src) throw new Error('TOPONYM_E2E_SURVEY is not set (scripts/e2e.sh sets it)');
   const dst = path.join(ARTIFACTS, name, 'survey.toponym');
   fs.mkdirSync(path.dirname(dst), { recursive: true });
-  fs.copyFileSync(src, dst);
+  // The key-derivation sidecar (and a WAL, if any) belong to the survey file.
+  for (const ext of ['', '.toponym-kdf', '-wal', '-shm']) {
+    if (fs.existsSync(src + ext)) fs.copyFileSync(src + ext, dst + ext);
+    else fs.rmSync(dst + ext, { force: true });
+  }
   return dst;
 }
 

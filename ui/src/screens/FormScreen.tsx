@@ -22,6 +22,7 @@ import { FieldInput, FindingList, findingKey, label, useDebounced, type Value } 
 import { MapView, geometryOf, verticesOf, type GeomKind } from '../components/MapView';
 import { pick, t, te, tm } from '../i18n';
 import { loadLayers } from './MapScreen';
+import { mark, markPainted } from '../perf';
 
 const AUTOSAVE_MS = 400;
 
@@ -50,6 +51,7 @@ export function FormScreen(props: {
   const dirty = useRef(false);
 
   useEffect(() => {
+    mark('form-open');
     (async () => {
       try {
         const opened = props.recordId ? await api.recordOpen(props.recordId) : await api.recordNew(props.templateId ?? '');
@@ -59,6 +61,7 @@ export function FormScreen(props: {
         setRecord(opened.record);
         setFindings(opened.findings);
         setSaveState(props.recordId ? 'saved' : 'new');
+        markPainted('form-shown');
       } catch (e) {
         setError(e as ErrorDto);
       }
@@ -80,6 +83,7 @@ export function FormScreen(props: {
     setSaveState('saving');
     chain.current = chain.current.then(async () => {
       try {
+        mark('save-start');
         const out = await api.recordSave(rec, complete);
         setFindings(out.findings);
         const next = { ...(latest.current ?? rec), status: out.status };
@@ -88,6 +92,7 @@ export function FormScreen(props: {
         setSaveState(dirty.current ? 'dirty' : 'saved');
         setSavedAt(new Date().toLocaleTimeString());
         if (complete) setNotice(out.refused ? 'refused' : 'completed');
+        markPainted('save-shown');
         setError(null);
       } catch (e) {
         setError(e as ErrorDto);

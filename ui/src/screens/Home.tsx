@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type CatalogDto, type HomeSummary, type StatusCounts, type ErrorDto } from '../api';
 import { pick, t, te } from '../i18n';
+import { markPainted } from '../perf';
 
 export const STATUSES = ['todo', 'draft', 'complete', 'reviewed', 'returned'] as const;
 export const STATUS_COLOURS: Record<string, string> = {
@@ -37,7 +38,10 @@ export function Home({ catalog, onCreate }: { catalog: CatalogDto; onCreate: (te
   const [error, setError] = useState<ErrorDto | null>(null);
   const [tpl, setTpl] = useState('');
   useEffect(() => {
-    api.homeSummary().then(setSummary, (e) => setError(e));
+    api.homeSummary().then((s) => {
+      setSummary(s);
+      markPainted('home');
+    }, (e) => setError(e));
   }, []);
   const catName = (id: string) => {
     const c = catalog.categories.find((c) => c.id === id);

@@ -3,6 +3,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type ErrorDto } from '../api';
 import { t, te, setLang, lang } from '../i18n';
+import { mark, markPainted } from '../perf';
+import type { SurveyInfo } from '../api';
+
+declare global {
+  interface Window {
+    __toponymLastUnlock?: SurveyInfo;
+  }
+}
 
 export function Unlock({ onUnlocked }: { onUnlocked: () => Promise<void> }) {
   const [path, setPath] = useState('');
@@ -13,6 +21,7 @@ export function Unlock({ onUnlocked }: { onUnlocked: () => Promise<void> }) {
   const [error, setError] = useState<ErrorDto | null>(null);
 
   useEffect(() => {
+    markPainted('unlock-screen');
     api.startupInfo().then((s) => {
       if (s.survey_path) setPath(s.survey_path);
       setRecent(s.recent);
@@ -23,8 +32,10 @@ export function Unlock({ onUnlocked }: { onUnlocked: () => Promise<void> }) {
     e.preventDefault();
     setBusy(true);
     setError(null);
+    mark('unlock-submit');
     try {
-      await api.unlock(path, passphrase, create);
+      const info = await api.unlock(path, passphrase, create);
+      window.__toponymLastUnlock = info;
       await onUnlocked();
     } catch (err) {
       setError(err as ErrorDto);

@@ -24,6 +24,7 @@ macro_rules! ipc_type {
 
 ipc_type! {
     /// 地名调查目录 status of one entry: the five states the survey home counts.
+    #[derive(Copy, Eq, Hash)]
     #[serde(rename_all = "lowercase")]
     pub enum EntryStatus {
         /// Listed for investigation, no form saved yet (待调查).
@@ -128,6 +129,10 @@ ipc_type! {
         pub path: String,
         pub record_count: u32,
         pub entry_count: u32,
+        /// Key derivation time of the unlock (deliberately slow, reported apart).
+        pub kdf_ms: u32,
+        /// Opening and indexing time of the unlock.
+        pub open_ms: u32,
     }
 }
 

@@ -26,7 +26,10 @@ pub fn recent_surveys() -> Vec<String> {
 /// Puts `path` first in the recent list (best effort: failing to write it is harmless).
 pub fn remember_survey(path: &Path) {
     let Some(file) = recent_file() else { return };
-    let p = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned()).display().to_string();
+    let p = std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_owned())
+        .display()
+        .to_string();
     let mut list = recent_surveys();
     list.retain(|x| x != &p);
     list.insert(0, p);
@@ -42,10 +45,14 @@ pub fn remember_survey(path: &Path) {
 /// Reads a PMTiles v3 header and describes the basemap. MBTiles files are SQLite
 /// databases, which only the store may open; they are refused with a hint to convert.
 pub fn probe_basemap(path: &Path, url: &str) -> Result<BasemapDto, AppError> {
-    let bad = |reason: &str| AppError::BadBasemap { path: path.display().to_string(), reason: reason.to_owned() };
+    let bad = |reason: &str| AppError::BadBasemap {
+        path: path.display().to_string(),
+        reason: reason.to_owned(),
+    };
     let mut head = [0u8; 127];
     let mut f = File::open(path).map_err(|e| bad(&e.to_string()))?;
-    f.read_exact(&mut head).map_err(|_| bad("file is shorter than a PMTiles header"))?;
+    f.read_exact(&mut head)
+        .map_err(|_| bad("file is shorter than a PMTiles header"))?;
     if head.starts_with(b"SQLite format 3") {
         return Err(bad("MBTiles is not supported yet; convert it with `pmtiles convert in.mbtiles out.pmtiles`"));
     }
@@ -58,9 +65,13 @@ pub fn probe_basemap(path: &Path, url: &str) -> Result<BasemapDto, AppError> {
         _ => return Err(bad("unknown tile type in the PMTiles header")),
     };
     if kind == "vector" {
-        return Err(bad("vector basemaps need a style; only raster PMTiles are supported"));
+        return Err(bad(
+            "vector basemaps need a style; only raster PMTiles are supported",
+        ));
     }
-    let e7 = |o: usize| i32::from_le_bytes([head[o], head[o + 1], head[o + 2], head[o + 3]]) as f64 / 1e7;
+    let e7 = |o: usize| {
+        i32::from_le_bytes([head[o], head[o + 1], head[o + 2], head[o + 3]]) as f64 / 1e7
+    };
     Ok(BasemapDto {
         url: url.to_owned(),
         kind: kind.to_owned(),

@@ -4,11 +4,15 @@
 //! one-line adapters over the functions here, so the same behaviour is testable without a
 //! window.
 
+mod coords;
 pub mod derive;
 pub mod dto;
 pub mod error;
+mod files;
+mod reference;
+mod session;
 
+pub use coords::parse_coords;
 pub use error::AppError;
-mod placeholder;
-
-pub use placeholder::{parse_coords, probe_basemap, recent_surveys, Session};
+pub use files::{probe_basemap, recent_surveys, remember_survey};
+pub use session::{Session, UnlockTimings};

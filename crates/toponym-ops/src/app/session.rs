@@ -11,11 +11,15 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use serde_json::{json, Map, Value};
-use toponym_core::{Clock, Finding, Geometry, GeometryKind, IdGenerator, Message, Record, RecordId, Severity, SystemClock, V7IdGenerator};
-use toponym_forms::{Catalog, Condition, FieldDef, FieldGroup, FieldKind};
+use toponym_core::{
+    Clock, Finding, Geometry, GeometryKind, IdGenerator, Record, RecordId, SystemClock,
+    V7IdGenerator,
+};
+use toponym_forms::Catalog;
 use toponym_romanise::{Outcome, Request, Romaniser};
 use toponym_store::{Actor, KdfParams, Passphrase, SearchKeys, Store, StoreError, WorkflowStatus};
 
@@ -47,6 +51,15 @@ struct Details {
 
 type DetailsMap = Arc<Mutex<Option<HashMap<RecordId, Details>>>>;
 
+/// Where unlocking spent its time; key derivation is deliberately slow and reported apart.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UnlockTimings {
+    /// Argon2id key derivation.
+    pub kdf: Duration,
+    /// Opening the file and building the list index.
+    pub open: Duration,
+}
+
 /// An open survey.
 pub struct Session {
     store: Store,
@@ -61,6 +74,7 @@ pub struct Session {
     details: DetailsMap,
     /// The last filter and the entry positions it selected, so paging is O(page).
     cache: Option<(ListFilter, Vec<usize>)>,
+    timings: UnlockTimings,
 }
 
 fn store_err(e: StoreError) -> AppError {
@@ -68,7 +82,8 @@ fn store_err(e: StoreError) -> AppError {
 }
 
 fn parse_id(id: &str) -> Result<RecordId, AppError> {
-    id.parse().map_err(|_| AppError::BadRecordId { id: id.to_owned() })
+    id.parse()
+        .map_err(|_| AppError::BadRecordId { id: id.to_owned() })
 }
 
 fn status_of(workflow: WorkflowStatus, todo: bool) -> EntryStatus {
@@ -111,15 +126,26 @@ impl Session {
         let shown = path.display().to_string();
         let pass = Passphrase::new(passphrase);
         let map = |e: StoreError| match e {
-            StoreError::WrongPassphrase { .. } => AppError::WrongPassphrase { path: shown.clone() },
-            StoreError::NotFound { .. } => AppError::SurveyNotFound { path: shown.clone() },
-            StoreError::AlreadyExists { .. } => AppError::SurveyExists { path: shown.clone() },
+            StoreError::WrongPassphrase { .. } => AppError::WrongPassphrase {
+                path: shown.clone(),
+            },
+            StoreError::NotFound { .. } => AppError::SurveyNotFound {
+                path: shown.clone(),
+            },
+            StoreError::AlreadyExists { .. } => AppError::SurveyExists {
+                path: shown.clone(),
+            },
             other => store_err(other),
         };
+        let t0 = Instant::now();
+        let kdf;
         let (store, second) = if create {
-            (Store::create(path, &pass, KdfParams::production()).map_err(map)?, None)
+            let store = Store::create(path, &pass, KdfParams::production()).map_err(map)?;
+            kdf = store.open_timings().kdf;
+            (store, None)
         } else {
             let key = toponym_store::derive_key(path, &pass).map_err(map)?;
+            kdf = t0.elapsed();
             let main = Store::open_with_key(path, &key).map_err(map)?;
             let second = if main.count().map_err(store_err)? > SYNC_DETAILS_MAX {
                 Store::open_with_key(path, &key).ok()
@@ -140,6 +166,7 @@ impl Session {
             pos: HashMap::new(),
             details: Arc::new(Mutex::new(None)),
             cache: None,
+            timings: UnlockTimings::default(),
         };
         s.load_index()?;
         let ids: Vec<RecordId> = s.entries.iter().map(|e| e.id).collect();
@@ -157,13 +184,25 @@ impl Session {
             }
         }
         super::remember_survey(path);
+        s.timings = UnlockTimings {
+            kdf,
+            open: t0.elapsed().saturating_sub(kdf),
+        };
         Ok(s)
+    }
+
+    /// How long the unlock took.
+    pub fn unlock_timings(&self) -> UnlockTimings {
+        self.timings
     }
 
     fn load_index(&mut self) -> Result<(), AppError> {
         let all = self
             .store
-            .list(&toponym_store::ListFilter { limit: Some(usize::MAX), ..Default::default() })
+            .list(&toponym_store::ListFilter {
+                limit: Some(usize::MAX),
+                ..Default::default()
+            })
             .map_err(store_err)?;
         self.entries = all
             .into_iter()
@@ -175,7 +214,12 @@ impl Session {
                 workflow: s.workflow_status.parse().unwrap_or(WorkflowStatus::Draft),
             })
             .collect();
-        self.pos = self.entries.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
+        self.pos = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id, i))
+            .collect();
         self.cache = None;
         Ok(())
     }
@@ -188,7 +232,13 @@ impl Session {
     /// The open file and its size.
     pub fn info(&self) -> SurveyInfo {
         let n = self.entries.len() as u32;
-        SurveyInfo { path: self.path.display().to_string(), record_count: n, entry_count: n }
+        SurveyInfo {
+            path: self.path.display().to_string(),
+            record_count: n,
+            entry_count: n,
+            kdf_ms: self.timings.kdf.as_millis() as u32,
+            open_ms: self.timings.open.as_millis() as u32,
+        }
     }
 
     /// Categories, templates and the townships of the survey area.
@@ -197,14 +247,26 @@ impl Session {
             .catalog
             .categories()
             .iter()
-            .map(|c| CategoryDto { id: c.id.clone(), name_zh: c.name_zh.clone(), name_en: c.name_en.clone() })
+            .map(|c| CategoryDto {
+                id: c.id.clone(),
+                name_zh: c.name_zh.clone(),
+                name_en: c.name_en.clone(),
+            })
             .collect();
         let templates = self.catalog.templates().iter().map(template_dto).collect();
         let counties: HashSet<String> = self.with_details(|d| {
-            d.map(|m| m.values().filter_map(|x| x.township.as_ref().map(|t| t[..6].to_owned())).collect())
-                .unwrap_or_default()
+            d.map(|m| {
+                m.values()
+                    .filter_map(|x| x.township.as_ref().map(|t| t[..6].to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default()
         });
-        Ok(CatalogDto { categories, templates, townships: derive::townships_of(&counties) })
+        Ok(CatalogDto {
+            categories,
+            templates,
+            townships: super::reference::townships_of(&counties),
+        })
     }
 
     /// Progress by category, template and status.
@@ -223,21 +285,42 @@ impl Session {
         for c in self.catalog.categories() {
             let mut counts = StatusCounts::default();
             let mut templates = Vec::new();
-            for t in self.catalog.templates().iter().filter(|t| t.category == c.id) {
+            for t in self
+                .catalog
+                .templates()
+                .iter()
+                .filter(|t| t.category == c.id)
+            {
                 if let Some(tc) = by_tpl.get(t.id.as_str()) {
                     add_counts(&mut counts, tc);
-                    templates.push(TemplateProgress { template_id: t.id.clone(), counts: tc.clone() });
+                    templates.push(TemplateProgress {
+                        template_id: t.id.clone(),
+                        counts: tc.clone(),
+                    });
                 }
             }
             if counts.total() > 0 {
-                categories.push(CategoryProgress { category: c.id.clone(), counts, templates });
+                categories.push(CategoryProgress {
+                    category: c.id.clone(),
+                    counts,
+                    templates,
+                });
             }
         }
-        Ok(HomeSummary { survey: self.info(), total, categories })
+        Ok(HomeSummary {
+            survey: self.info(),
+            total,
+            categories,
+        })
     }
 
     /// One window of the filtered investigation list.
-    pub fn list_entries(&mut self, filter: &ListFilter, offset: u32, limit: u32) -> Result<ListPage, AppError> {
+    pub fn list_entries(
+        &mut self,
+        filter: &ListFilter,
+        offset: u32,
+        limit: u32,
+    ) -> Result<ListPage, AppError> {
         let hit = matches!(&self.cache, Some((f, _)) if f == filter);
         if !hit {
             let sel = self.select(filter)?;
@@ -262,21 +345,30 @@ impl Session {
                 })
                 .collect()
         });
-        Ok(ListPage { total: sel.len() as u32, offset, rows })
+        Ok(ListPage {
+            total: sel.len() as u32,
+            offset,
+            rows,
+        })
     }
 
     fn select(&self, f: &ListFilter) -> Result<Vec<usize>, AppError> {
         // Name or pinyin search goes through the store's name-key index.
-        let allowed: Option<HashSet<RecordId>> = match f.query.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            None => None,
-            Some(q) => {
-                let hits = self
-                    .store
-                    .list(&toponym_store::ListFilter { text: Some(q.to_owned()), limit: Some(usize::MAX), ..Default::default() })
-                    .map_err(store_err)?;
-                Some(hits.into_iter().map(|s| s.record_id).collect())
-            }
-        };
+        let allowed: Option<HashSet<RecordId>> =
+            match f.query.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+                None => None,
+                Some(q) => {
+                    let hits = self
+                        .store
+                        .list(&toponym_store::ListFilter {
+                            text: Some(q.to_owned()),
+                            limit: Some(usize::MAX),
+                            ..Default::default()
+                        })
+                        .map_err(store_err)?;
+                    Some(hits.into_iter().map(|s| s.record_id).collect())
+                }
+            };
         Ok(self.with_details(|d| {
             self.entries
                 .iter()
@@ -288,7 +380,9 @@ impl Session {
                     let det = d.and_then(|m| m.get(&e.id));
                     let st = status_of(e.workflow, det.is_some_and(|x| x.todo));
                     f.status.as_ref().is_none_or(|s| *s == st)
-                        && f.township.as_ref().is_none_or(|t| det.and_then(|x| x.township.as_ref()) == Some(t))
+                        && f.township
+                            .as_ref()
+                            .is_none_or(|t| det.and_then(|x| x.township.as_ref()) == Some(t))
                 })
                 .map(|(i, _)| i)
                 .collect()
@@ -300,7 +394,9 @@ impl Session {
         let t = self
             .catalog
             .template(template_id)
-            .ok_or_else(|| AppError::UnknownTemplate { id: template_id.to_owned() })?;
+            .ok_or_else(|| AppError::UnknownTemplate {
+                id: template_id.to_owned(),
+            })?;
         let fields = self.catalog.form_fields(template_id).unwrap_or(&[]);
         Ok(derive::form_spec(t, fields))
     }
@@ -310,22 +406,38 @@ impl Session {
         let mut r = self
             .catalog
             .new_record(template_id, self.ids.next_id(), self.clock.as_ref())
-            .ok_or_else(|| AppError::UnknownTemplate { id: template_id.to_owned() })?;
-        r.fields.insert("registrar".into(), Value::String(self.actor.name.clone()));
+            .ok_or_else(|| AppError::UnknownTemplate {
+                id: template_id.to_owned(),
+            })?;
+        r.fields
+            .insert("registrar".into(), Value::String(self.actor.name.clone()));
         let findings = self.validate(&r);
-        Ok(OpenedRecord { record: to_dto(&r, EntryStatus::Draft), findings })
+        Ok(OpenedRecord {
+            record: to_dto(&r, EntryStatus::Draft),
+            findings,
+        })
     }
 
     /// A stored record with its current findings.
     pub fn record_open(&self, id: &str) -> Result<OpenedRecord, AppError> {
         let rid = parse_id(id)?;
-        let r = self.store.get_record(&rid).map_err(store_err)?.ok_or_else(|| AppError::RecordNotFound { id: id.to_owned() })?;
+        let r = self
+            .store
+            .get_record(&rid)
+            .map_err(store_err)?
+            .ok_or_else(|| AppError::RecordNotFound { id: id.to_owned() })?;
         let st = self.status_of_record(&r);
-        Ok(OpenedRecord { findings: self.validate(&r), record: to_dto(&r, st) })
+        Ok(OpenedRecord {
+            findings: self.validate(&r),
+            record: to_dto(&r, st),
+        })
     }
 
     fn status_of_record(&self, r: &Record) -> EntryStatus {
-        let wf = r.text("workflow_status").and_then(|s| s.parse().ok()).unwrap_or(WorkflowStatus::Draft);
+        let wf = r
+            .text("workflow_status")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(WorkflowStatus::Draft);
         status_of(wf, r.text("registrar").is_none())
     }
 
@@ -334,20 +446,26 @@ impl Session {
         let mut form = r.clone();
         form.fields.remove("workflow_status");
         let mut out: Vec<Finding> = toponym_forms::validate(self.catalog, &form);
-        out.sort_by(|a, b| b.severity.cmp(&a.severity));
+        out.sort_by_key(|f| std::cmp::Reverse(f.severity));
         out.iter().map(FindingDto::from).collect()
     }
 
-    fn from_dto(&self, dto: RecordDto) -> Result<Record, AppError> {
+    fn record_from_dto(&self, dto: RecordDto) -> Result<Record, AppError> {
         let record_id = parse_id(&dto.id)?;
         let template = match self.store.get_record(&record_id).map_err(store_err)? {
             Some(old) if old.template.id == dto.template_id => old.template,
-            _ => self
-                .catalog
-                .template_ref(&dto.template_id)
-                .ok_or_else(|| AppError::UnknownTemplate { id: dto.template_id.clone() })?,
+            _ => self.catalog.template_ref(&dto.template_id).ok_or_else(|| {
+                AppError::UnknownTemplate {
+                    id: dto.template_id.clone(),
+                }
+            })?,
         };
-        let mut r = Record { record_id, template, fields: dto.fields, geometry: dto.geometry.map(Geometry::from) };
+        let mut r = Record {
+            record_id,
+            template,
+            fields: dto.fields,
+            geometry: dto.geometry.map(Geometry::from),
+        };
         if let Some(t) = self.catalog.template(&r.template.id) {
             derive::fill_derived(&mut r, t.geometry);
         }
@@ -356,7 +474,7 @@ impl Session {
 
     /// Live findings for a record being edited (nothing is stored).
     pub fn record_check(&self, dto: &RecordDto) -> Result<Vec<FindingDto>, AppError> {
-        let r = self.from_dto(dto.clone())?;
+        let r = self.record_from_dto(dto.clone())?;
         Ok(self.validate(&r))
     }
 
@@ -364,9 +482,10 @@ impl Session {
     /// open. A refused completion still saves the values as a draft: nothing typed is lost.
     pub fn record_save(&mut self, dto: RecordDto, complete: bool) -> Result<SaveOutcome, AppError> {
         let previous = dto.status;
-        let mut r = self.from_dto(dto)?;
+        let mut r = self.record_from_dto(dto)?;
         if r.text("registrar").is_none() {
-            r.fields.insert("registrar".into(), Value::String(self.actor.name.clone()));
+            r.fields
+                .insert("registrar".into(), Value::String(self.actor.name.clone()));
         }
         let findings = self.validate(&r);
         let blocking = findings.iter().any(|f| f.blocking);
@@ -378,11 +497,20 @@ impl Session {
         } else {
             WorkflowStatus::Draft
         };
-        r.fields.insert("workflow_status".into(), Value::String(workflow.as_str().to_owned()));
+        r.fields.insert(
+            "workflow_status".into(),
+            Value::String(workflow.as_str().to_owned()),
+        );
         let keys = self.search_keys(&r);
-        self.store.put_record(&r, &self.actor, None, &keys).map_err(store_err)?;
+        self.store
+            .put_record(&r, &self.actor, None, &keys)
+            .map_err(store_err)?;
         self.index_put(&r, workflow);
-        Ok(SaveOutcome { status: status_of(workflow, false), findings, refused })
+        Ok(SaveOutcome {
+            status: status_of(workflow, false),
+            findings,
+            refused,
+        })
     }
 
     fn search_keys(&self, r: &Record) -> SearchKeys {
@@ -394,10 +522,19 @@ impl Session {
         }
         for k in ["aliases", "former_names"] {
             if let Some(items) = r.fields.get(k).and_then(Value::as_array) {
-                names.extend(items.iter().filter_map(|i| i.get("name").and_then(Value::as_str)).map(str::to_owned));
+                names.extend(
+                    items
+                        .iter()
+                        .filter_map(|i| i.get("name").and_then(Value::as_str))
+                        .map(str::to_owned),
+                );
             }
         }
-        let mut keys: Vec<String> = names.iter().map(|n| self.romaniser.search_key(n)).filter(|k| !k.is_empty()).collect();
+        let mut keys: Vec<String> = names
+            .iter()
+            .map(|n| self.romaniser.search_key(n))
+            .filter(|k| !k.is_empty())
+            .collect();
         keys.sort();
         keys.dedup();
         SearchKeys::new(keys)
@@ -407,7 +544,11 @@ impl Session {
         let e = Entry {
             id: r.record_id,
             template_id: r.template.id.clone(),
-            category: self.catalog.template(&r.template.id).map(|t| t.category.clone()).unwrap_or_default(),
+            category: self
+                .catalog
+                .template(&r.template.id)
+                .map(|t| t.category.clone())
+                .unwrap_or_default(),
             name: r.standard_name().unwrap_or_default().to_owned(),
             workflow,
         };
@@ -418,7 +559,12 @@ impl Session {
                 self.entries.push(e);
             }
         }
-        if let Some(m) = self.details.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+        if let Some(m) = self
+            .details
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_mut()
+        {
             m.insert(r.record_id, details_of(r));
         }
         self.cache = None;
@@ -426,9 +572,18 @@ impl Session {
 
     /// Live romanisation of a name for the form.
     pub fn romanise(&self, name: &str, template_id: &str, admin_code: Option<&str>) -> RomanDto {
-        let req = Request { template_id: Some(template_id), admin_code, ..Request::new(name) };
+        let req = Request {
+            template_id: Some(template_id),
+            admin_code,
+            ..Request::new(name)
+        };
         match self.romaniser.romanise(&req) {
-            Outcome::Romanised { roman, roman_generic, flags, .. } => RomanDto {
+            Outcome::Romanised {
+                roman,
+                roman_generic,
+                flags,
+                ..
+            } => RomanDto {
                 roman,
                 roman_generic,
                 polyphone: flags.iter().any(|f| f.code.contains("polyphone")),
@@ -449,7 +604,12 @@ impl Session {
                 notes: vec![(&reason).into()],
             },
             #[allow(unreachable_patterns)]
-            _ => RomanDto { roman: String::new(), roman_generic: String::new(), polyphone: false, notes: vec![] },
+            _ => RomanDto {
+                roman: String::new(),
+                roman_generic: String::new(),
+                polyphone: false,
+                notes: vec![],
+            },
         }
     }
 
@@ -458,7 +618,12 @@ impl Session {
         let hits = self.store.search_names(query, 50).map_err(store_err)?;
         Ok(hits
             .into_iter()
-            .filter(|h| templates.is_empty() || templates.iter().any(|t| template_matches(t, &h.summary.template_id)))
+            .filter(|h| {
+                templates.is_empty()
+                    || templates
+                        .iter()
+                        .any(|t| template_matches(t, &h.summary.template_id))
+            })
             .take(20)
             .map(|h| RefHit {
                 id: h.summary.record_id.to_string(),
@@ -472,10 +637,16 @@ impl Session {
     pub fn ref_lookup(&self, ids: &[String]) -> Result<Vec<RefHit>, AppError> {
         let mut out = Vec::new();
         for id in ids {
-            let Ok(rid) = id.parse::<RecordId>() else { continue };
+            let Ok(rid) = id.parse::<RecordId>() else {
+                continue;
+            };
             if let Some(&i) = self.pos.get(&rid) {
                 let e = &self.entries[i];
-                out.push(RefHit { id: id.clone(), name: e.name.clone(), template_id: e.template_id.clone() });
+                out.push(RefHit {
+                    id: id.clone(),
+                    name: e.name.clone(),
+                    template_id: e.template_id.clone(),
+                });
             }
         }
         Ok(out)
@@ -487,7 +658,9 @@ impl Session {
         let log = self.store.history(&rid).map_err(store_err)?;
         let mut out: Vec<HistoryEntry> = Vec::new();
         for a in log {
-            let at = a.at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+            let at =
+                a.at.format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default();
             let change = FieldChange {
                 path: a.field.clone(),
                 before: a.old_value.clone().unwrap_or(Value::Null),
@@ -495,12 +668,18 @@ impl Session {
             };
             let action = if a.field == "*" { "create" } else { "update" };
             match out.last_mut() {
-                Some(last) if last.at == at && last.actor == a.actor && action == "update" => last.changes.push(change),
+                Some(last) if last.at == at && last.actor == a.actor && action == "update" => {
+                    last.changes.push(change)
+                }
                 _ => out.push(HistoryEntry {
                     at,
                     actor: a.actor.clone(),
                     action: action.to_owned(),
-                    changes: if action == "create" { Vec::new() } else { vec![change] },
+                    changes: if action == "create" {
+                        Vec::new()
+                    } else {
+                        vec![change]
+                    },
                 }),
             }
         }
@@ -511,9 +690,17 @@ impl Session {
     /// Photos of a record, with thumbnails.
     pub fn media_list(&self, record_id: &str) -> Result<Vec<MediaDto>, AppError> {
         let rid = parse_id(record_id)?;
-        let Some(r) = self.store.get_record(&rid).map_err(store_err)? else { return Ok(Vec::new()) };
+        let Some(r) = self.store.get_record(&rid).map_err(store_err)? else {
+            return Ok(Vec::new());
+        };
         let mut out = Vec::new();
-        for item in r.fields.get("media").and_then(Value::as_array).into_iter().flatten() {
+        for item in r
+            .fields
+            .get("media")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let Some(sha) = media_sha(item) else { continue };
             if let Some(m) = self.store.media(sha).map_err(store_err)? {
                 out.push(media_dto(&m.info));
@@ -523,20 +710,36 @@ impl Session {
     }
 
     /// Stores a photo and lists it on the record.
-    pub fn media_attach(&mut self, record_id: &str, file_name: &str, bytes: &[u8]) -> Result<MediaDto, AppError> {
+    pub fn media_attach(
+        &mut self,
+        record_id: &str,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<MediaDto, AppError> {
         let rid = parse_id(record_id)?;
         let mut r = self
             .store
             .get_record(&rid)
             .map_err(store_err)?
-            .ok_or_else(|| AppError::RecordNotFound { id: record_id.to_owned() })?;
+            .ok_or_else(|| AppError::RecordNotFound {
+                id: record_id.to_owned(),
+            })?;
         let info = self.store.add_media(bytes, file_name).map_err(store_err)?;
         if info.thumbnail.is_none() {
-            return Err(AppError::BadPhoto { file: file_name.to_owned(), reason: "not a decodable JPEG or PNG image".into() });
+            return Err(AppError::BadPhoto {
+                file: file_name.to_owned(),
+                reason: "not a decodable JPEG or PNG image".into(),
+            });
         }
-        let list = r.fields.entry("media").or_insert_with(|| Value::Array(Vec::new()));
+        let list = r
+            .fields
+            .entry("media")
+            .or_insert_with(|| Value::Array(Vec::new()));
         if let Value::Array(items) = list {
-            if !items.iter().any(|i| media_sha(i) == Some(info.sha256.as_str())) {
+            if !items
+                .iter()
+                .any(|i| media_sha(i) == Some(info.sha256.as_str()))
+            {
                 let mut item = Map::new();
                 item.insert("sha256".into(), Value::String(info.sha256.clone()));
                 item.insert("file_name".into(), Value::String(info.file_name.clone()));
@@ -550,21 +753,31 @@ impl Session {
             }
         }
         let keys = self.search_keys(&r);
-        self.store.put_record(&r, &self.actor, None, &keys).map_err(store_err)?;
+        self.store
+            .put_record(&r, &self.actor, None, &keys)
+            .map_err(store_err)?;
         Ok(media_dto(&info))
     }
 
     /// [`Session::media_attach`] with the bytes as base64 (how the webview sends them).
-    pub fn media_attach_base64(&mut self, record_id: &str, file_name: &str, b64: &str) -> Result<MediaDto, AppError> {
+    pub fn media_attach_base64(
+        &mut self,
+        record_id: &str,
+        file_name: &str,
+        b64: &str,
+    ) -> Result<MediaDto, AppError> {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(b64.as_bytes())
-            .map_err(|e| AppError::BadPhoto { file: file_name.to_owned(), reason: e.to_string() })?;
+            .map_err(|e| AppError::BadPhoto {
+                file: file_name.to_owned(),
+                reason: e.to_string(),
+            })?;
         self.media_attach(record_id, file_name, &bytes)
     }
 
     /// Reference layers for the map.
     pub fn map_layers(&self) -> Result<MapLayers, AppError> {
-        derive::map_layers()
+        super::reference::map_layers()
     }
 
     /// The survey's records as GeoJSON (true geometry where there is one, else the
@@ -572,7 +785,10 @@ impl Session {
     pub fn map_records(&self) -> Result<Value, AppError> {
         let all = self
             .store
-            .list(&toponym_store::ListFilter { limit: Some(usize::MAX), ..Default::default() })
+            .list(&toponym_store::ListFilter {
+                limit: Some(usize::MAX),
+                ..Default::default()
+            })
             .map_err(store_err)?;
         let mut features = Vec::with_capacity(all.len());
         for s in all {
@@ -580,15 +796,27 @@ impl Session {
             let props = json!({ "id": s.record_id.to_string(), "name": s.standard_name, "template_id": s.template_id });
             let geometry = match kind {
                 Some(GeometryKind::Line | GeometryKind::Polygon) => {
-                    match self.store.get_record(&s.record_id).map_err(store_err)?.and_then(|r| r.geometry) {
+                    match self
+                        .store
+                        .get_record(&s.record_id)
+                        .map_err(store_err)?
+                        .and_then(|r| r.geometry)
+                    {
                         Some(g) => serde_json::to_value(&g).unwrap_or(Value::Null),
-                        None => s.rep_point.map(|p| json!({"type": "Point", "coordinates": p})).unwrap_or(Value::Null),
+                        None => s
+                            .rep_point
+                            .map(|p| json!({"type": "Point", "coordinates": p}))
+                            .unwrap_or(Value::Null),
                     }
                 }
-                _ => s.rep_point.map(|p| json!({"type": "Point", "coordinates": p})).unwrap_or(Value::Null),
+                _ => s
+                    .rep_point
+                    .map(|p| json!({"type": "Point", "coordinates": p}))
+                    .unwrap_or(Value::Null),
             };
             if !geometry.is_null() {
-                features.push(json!({ "type": "Feature", "properties": props, "geometry": geometry }));
+                features
+                    .push(json!({ "type": "Feature", "properties": props, "geometry": geometry }));
             }
         }
         Ok(json!({ "type": "FeatureCollection", "features": features }))
@@ -618,9 +846,18 @@ fn media_dto(m: &toponym_store::MediaInfo) -> MediaDto {
     let thumb = m
         .thumbnail
         .as_ref()
-        .map(|t| format!("data:image/jpeg;base64,{}", base64::engine::general_purpose::STANDARD.encode(t)))
+        .map(|t| {
+            format!(
+                "data:image/jpeg;base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(t)
+            )
+        })
         .unwrap_or_default();
-    MediaDto { id: m.sha256.clone(), file_name: m.file_name.clone(), thumbnail: thumb }
+    MediaDto {
+        id: m.sha256.clone(),
+        file_name: m.file_name.clone(),
+        thumbnail: thumb,
+    }
 }
 
 pub(super) fn template_dto(t: &toponym_forms::Template) -> TemplateDto {
