@@ -235,7 +235,9 @@ export async function type(b, selector, text) {
   await el.waitForExist({ timeout: 10000 });
   await el.scrollIntoView({ block: 'center' });
   await el.clearValue();
-  await el.setValue(text);
+  // Clearing does not fire an input event; the UI listens to input.
+  await b.execute((e) => e.dispatchEvent(new Event('input', { bubbles: true })), el);
+  if (text !== '') await el.setValue(text);
   return el;
 }
 

@@ -41,7 +41,7 @@ async function newRecord(s, rec) {
     await b.keys('Enter');
     await until(async () => /^117\.12500/.test(await rp.getValue()), 'DMS parsed to decimal degrees');
   } else {
-    await type(b, by('geometry-vertices'), rec.vertices.join('\n'));
+    await type(b, by('geometry-vertices'), rec.vertices.join('; '));
     await (await b.$(by('geometry-apply'))).click();
   }
   // Live romanisation fills 罗马字母拼写 from the name.
@@ -94,7 +94,9 @@ test('point, line and polygon records: create, list, map, reopen, refused comple
       ['Point', 'LineString', 'Polygon'],
     );
     // Zoom to the records and photograph them.
-    await b.execute(() => window.__toponymMaps.main.fitBounds([117.05, 36.17, 117.14, 36.25], { animate: false }));
+    await b.execute(() => {
+      window.__toponymMaps.main.fitBounds([117.05, 36.17, 117.14, 36.25], { animate: false });
+    });
     await new Promise((r) => setTimeout(r, 800));
     await s.screenshot('map-records');
 

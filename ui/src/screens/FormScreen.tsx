@@ -20,7 +20,7 @@ import {
 } from '../api';
 import { FieldInput, FindingList, findingKey, label, useDebounced, type Value } from '../components/Fields';
 import { MapView, geometryOf, verticesOf, type GeomKind } from '../components/MapView';
-import { pick, t, te, tm } from '../i18n';
+import { lang, pick, t, te, tm } from '../i18n';
 import { loadLayers } from './MapScreen';
 import { mark, markPainted } from '../perf';
 
@@ -90,7 +90,7 @@ export function FormScreen(props: {
         latest.current = next;
         setRecord(next);
         setSaveState(dirty.current ? 'dirty' : 'saved');
-        setSavedAt(new Date().toLocaleTimeString());
+        setSavedAt(new Date().toLocaleTimeString(lang.get() === 'zh' ? 'zh-CN' : 'en-GB'));
         if (complete) setNotice(out.refused ? 'refused' : 'completed');
         markPainted('save-shown');
         setError(null);
@@ -371,7 +371,8 @@ function VertexEditor({ kind, geometry, onChange }: { kind: GeomKind; geometry: 
         data-testid="geometry-apply"
         onClick={() => {
           const vs: [number, number][] = [];
-          for (const line of text.split('\n')) {
+          // One vertex per line (or separated by semicolons), lon then lat.
+          for (const line of text.split(/[;\n]+/)) {
             const m = line.split(/[,\s]+/).filter(Boolean).map(Number);
             if (m.length >= 2 && m.every(Number.isFinite)) vs.push([m[0], m[1]]);
           }
