@@ -15,16 +15,18 @@ ensure_node
 command -v tauri-driver >/dev/null || { step "cargo install tauri-driver"; cargo install tauri-driver --locked --version '^2'; }
 build_ui
 build_app
-step "npm ci (tests/e2e)"
-(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+step "npm install (tests/e2e)"
+(cd tests/e2e && npm install --no-save --no-audit --no-fund --loglevel=error)
 
-rm -rf e2e-artifacts && mkdir -p e2e-artifacts
-survey="${TOPONYM_E2E_SURVEY:-samples/taian-sample.toponym}"
-if [ ! -f "$survey" ]; then
-  step "building the sample survey for the tests"
-  bash scripts/sample-survey.sh "$survey"
+rm -rf e2e-artifacts && mkdir -p e2e-artifacts/fixtures
+survey="${TOPONYM_E2E_SURVEY:-}"
+if [ -z "$survey" ]; then
+  # The demo survey (reproducible, named seed) is written fresh for every run.
+  survey="e2e-artifacts/fixtures/demo.toponym"
+  step "writing the demo survey for the tests"
+  TOPONYM_DEMO_PASSPHRASE="${TOPONYM_E2E_PASSPHRASE:-taishan-1987}" bash scripts/sample-survey.sh "$survey"
 fi
-export TOPONYM_E2E_SURVEY="$PWD/$survey"
+export TOPONYM_E2E_SURVEY="$(realpath "$survey")"
 
 step "end-to-end tests (Xvfb, offline network namespace)"
 inner() {

@@ -12,10 +12,15 @@ ensure_node
 build_ui
 build_app
 
-survey="${1:-${TOPONYM_SURVEY:-samples/taian-sample.toponym}}"
-if [ ! -f "$survey" ]; then
-  step "the sample survey is missing: building it"
-  bash scripts/sample-survey.sh "$survey"
+survey="${1:-${TOPONYM_SURVEY:-}}"
+if [ -z "$survey" ]; then
+  survey="target/demo/demo.toponym"
+  if [ ! -f "$survey" ]; then
+    step "writing the demo survey $survey"
+    bash scripts/sample-survey.sh "$survey"
+  fi
+  step "opening the app on $survey (passphrase: ${TOPONYM_DEMO_PASSPHRASE:-taishan-1987})"
+else
+  step "opening the app on $survey"
 fi
-step "opening the app on $survey (passphrase of the sample survey: see samples/README.md)"
 exec target/debug/toponym-app --survey "$survey"

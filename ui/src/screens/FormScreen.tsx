@@ -139,7 +139,7 @@ export function FormScreen(props: {
     api.romanise(name, record.template_id, admin).then((r) => {
       setRoman(r);
       const f = latest.current?.fields;
-      if (f && !f.roman_override && (f.roman !== r.roman || f.roman_generic !== r.roman_generic)) {
+      if (f && !f.roman_override && (f.roman !== r.roman || (f.roman_generic ?? '') !== r.roman_generic)) {
         update((rec) => ({ ...rec, fields: { ...rec.fields, roman: r.roman, ...(r.roman_generic ? { roman_generic: r.roman_generic } : {}) } }));
       }
     }, () => undefined);
