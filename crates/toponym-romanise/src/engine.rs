@@ -568,26 +568,87 @@ fn resolve(
             taken[i + j] = true;
         }
     }
+    // Regional defaults of single characters (圩 xū in the south).
+    if let Some(admin) = cx.req.admin_code {
+        for (i, u) in units.iter().enumerate() {
+            if let (Unit::Han { c, .. }, true) = (u, lvl[i] >= Level::Phrase) {
+                if let Some(rows) = t.regional.get(c) {
+                    if let Some((_, s)) = rows.iter().find(|(p, _)| admin.starts_with(&**p)) {
+                        syl[i] = *s;
+                        lvl[i] = Level::Lexicon;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Run the pipeline.
+/// Everything the pipeline decided about one name before writing it out.
+struct Analysis {
+    norm: String,
+    units: Vec<Unit>,
+    pieces: Vec<(Piece, bool)>,
+    syl: Vec<SylId>,
+    lvl: Vec<Level>,
+    g: usize,
+    join_all: bool,
+    user: bool,
+    flags: Vec<Flag>,
 }
 
 /// Run the pipeline.
 pub(crate) fn romanise(t: &Tables, req: &Request<'_>) -> Outcome {
+    match analyse(t, req) {
+        Ok(a) => assemble(t, a),
+        Err(out) => *out,
+    }
+}
+
+/// Per-character readings and where each came from (for review screens and the probe).
+pub(crate) fn explain(t: &Tables, req: &Request<'_>) -> Option<Vec<crate::Reading>> {
+    let a = analyse(t, req).ok()?;
+    let mut out = Vec::new();
+    for (i, u) in a.units.iter().enumerate() {
+        if let Unit::Han { c, pos } = *u {
+            let pinyin = if a.syl[i] == ERHUA {
+                "r".to_string()
+            } else {
+                t.syls[a.syl[i] as usize].toned.to_string()
+            };
+            let source = match a.lvl[i] {
+                Level::Override => crate::ReadingSource::Override,
+                Level::Special => crate::ReadingSource::Special,
+                Level::Lexicon => crate::ReadingSource::Lexicon,
+                Level::Phrase => crate::ReadingSource::Phrase,
+                Level::Default => crate::ReadingSource::Default,
+            };
+            out.push(crate::Reading {
+                position: pos,
+                character: c,
+                pinyin,
+                source,
+            });
+        }
+    }
+    Some(out)
+}
+
+fn analyse(t: &Tables, req: &Request<'_>) -> Result<Analysis, Box<Outcome>> {
     if !is_chinese_language(req.language) {
         let lang = req.language.unwrap_or("").trim();
-        return Outcome::ManualRequired {
+        return Err(Box::new(Outcome::ManualRequired {
             reason: Message::new(
                 "roman.minority_language",
                 format!("语种为“{lang}”的少数民族语地名须按原语音译，不能按汉字普通话读音生成拼写，请人工填写"),
                 format!("the name is in {lang}: transliterate it from that language by hand; Mandarin readings of the characters do not apply"),
             )
             .with("language", lang),
-        };
+        }));
     }
     let mut norm = String::with_capacity(req.name.len());
     let mut units = Vec::with_capacity(8);
-    if let Err(out) = normalise(t, req.name, &mut norm, &mut units) {
-        return *out;
-    }
+    normalise(t, req.name, &mut norm, &mut units)?;
     let mut cx = Ctx {
         t,
         req,
@@ -674,7 +735,12 @@ pub(crate) fn romanise(t: &Tables, req: &Request<'_>) -> Outcome {
     for (p, _) in &pieces {
         if let Piece::Units(r) = p {
             let last = r.end - 1;
-            if r.len() >= 2 && han_at(&units, last) == Some('儿') && lvl[last] >= Level::Phrase {
+            // Administrative names (proper_names policy) write 儿 as a full syllable.
+            if !policy.proper_names
+                && r.len() >= 2
+                && han_at(&units, last) == Some('儿')
+                && lvl[last] >= Level::Phrase
+            {
                 let word = &hs[offs[last - 1]..offs[last + 1]];
                 let in_dict = t
                     .words
@@ -697,15 +763,15 @@ pub(crate) fn romanise(t: &Tables, req: &Request<'_>) -> Outcome {
                     } else {
                         &t.syls[syl[i] as usize].toned
                     };
-                    let how_zh = if lvl[i] == Level::Phrase {
-                        "通用词典"
+                    let (how_zh, how_en) = if syl[i] == ERHUA {
+                        (
+                            "儿化规则（R12：词末的“儿”写作 r）",
+                            "the erhua rule (R12: a word-final 儿 is written r)",
+                        )
+                    } else if lvl[i] == Level::Phrase {
+                        ("通用词典", "the general dictionary")
                     } else {
-                        "单字默认读音"
-                    };
-                    let how_en = if lvl[i] == Level::Phrase {
-                        "the general dictionary"
-                    } else {
-                        "the single-character default"
+                        ("单字默认读音", "the single-character default")
                     };
                     cx.flags.push(flag(
                         "roman.polyphone_unconfirmed",
@@ -720,7 +786,33 @@ pub(crate) fn romanise(t: &Tables, req: &Request<'_>) -> Outcome {
         }
     }
 
-    // Step 4: assemble.
+    Ok(Analysis {
+        norm,
+        units,
+        pieces,
+        syl,
+        lvl,
+        g,
+        join_all: policy.join_all,
+        user: user.is_some(),
+        flags: cx.flags,
+    })
+}
+
+/// Step 4: write the words out (R9–R12), with the key and sign forms.
+fn assemble(t: &Tables, a: Analysis) -> Outcome {
+    let Analysis {
+        norm,
+        units,
+        pieces,
+        syl,
+        g,
+        join_all,
+        user,
+        flags,
+        ..
+    } = a;
+    let n = units.len();
     let mut roman = String::with_capacity(norm.len() * 2);
     let mut roman_generic = String::new();
     let mut key = String::with_capacity(norm.len() * 2);
@@ -801,7 +893,7 @@ pub(crate) fn romanise(t: &Tables, req: &Request<'_>) -> Outcome {
         }
         let _ = start;
     }
-    if user.is_some() && policy.join_all && g < n {
+    if user && join_all && g < n {
         // R3 writes the village as one word, but the user's generic is still reported.
         let mut gen = String::new();
         for (k, i) in (g..n).enumerate() {
@@ -824,7 +916,7 @@ pub(crate) fn romanise(t: &Tables, req: &Request<'_>) -> Outcome {
         roman_generic,
         key,
         sign,
-        flags: cx.flags,
+        flags,
     }
 }
 

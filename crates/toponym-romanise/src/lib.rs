@@ -78,6 +78,35 @@ pub struct Flag {
     pub reason_en: String,
 }
 
+/// Where a character's reading came from, in the order of precedence of romanization.md §4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadingSource {
+    /// The record's own override (读音特例).
+    Override,
+    /// The special-readings table (keyed by name and admin code).
+    Special,
+    /// The place-name lexicon (division names, ethnic names, generic readings).
+    Lexicon,
+    /// The general phrase dictionary.
+    Phrase,
+    /// The single-character default.
+    Default,
+}
+
+/// The reading chosen for one Han character of a name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reading {
+    /// Character index in the normalised name.
+    pub position: usize,
+    /// The character.
+    pub character: char,
+    /// Tone-marked syllable ("r" for an erhua 儿).
+    pub pinyin: String,
+    /// Where it came from.
+    pub source: ReadingSource,
+}
+
 /// What romanising a name gave.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
@@ -152,6 +181,21 @@ impl Romaniser {
     /// Romanise one name.
     pub fn romanise(&self, req: &Request<'_>) -> Outcome {
         engine::romanise(&self.tables, req)
+    }
+
+    /// The reading chosen for each Han character and its source; None when the name is refused
+    /// or needs manual romanisation. For review screens and data probes.
+    pub fn explain(&self, req: &Request<'_>) -> Option<Vec<Reading>> {
+        engine::explain(&self.tables, req)
+    }
+
+    /// All known readings of a character, the default first (tone-marked).
+    pub fn readings_of(&self, c: char) -> Vec<&str> {
+        self.tables
+            .readings(c)
+            .iter()
+            .map(|&s| &*self.tables.syls[s as usize].toned)
+            .collect()
     }
 
     /// Toneless search key of a name (lower case, no spaces, ü as v): what the store indexes

@@ -66,6 +66,7 @@ pub(crate) struct Policy {
 pub struct Sources<'a> {
     pub char_readings: &'a str,
     pub char_overrides: &'a str,
+    pub regional_readings: &'a str,
     pub phrases: &'a str,
     pub lexicon: &'a str,
     pub county_readings: &'a str,
@@ -82,6 +83,7 @@ impl Sources<'static> {
         Sources {
             char_readings: include_str!("../../../schemas/romanisation/char-readings.tsv"),
             char_overrides: include_str!("../../../schemas/romanisation/char-overrides.tsv"),
+            regional_readings: include_str!("../../../schemas/romanisation/regional-readings.tsv"),
             phrases: include_str!("../../../schemas/romanisation/phrases.tsv"),
             lexicon: include_str!("../../../schemas/romanisation/lexicon.tsv"),
             county_readings: include_str!("../../../schemas/romanisation/county-readings.tsv"),
@@ -125,6 +127,8 @@ pub(crate) struct Tables {
     pub embedded_features: Vec<Box<str>>,
     pub autonomy_generics: FxHashSet<Box<str>>,
     pub generic_readings: FxHashMap<Box<str>, Span>,
+    /// Regional default readings: char → (admin prefix, syllable).
+    pub regional: FxHashMap<char, Vec<(Box<str>, SylId)>>,
     /// Administrative generics (sets "admin" and "township"): never part of a proper name.
     pub admin_generics: FxHashSet<Box<str>>,
 }
@@ -193,9 +197,26 @@ impl Tables {
             autonomy_generics: FxHashSet::default(),
             generic_readings: FxHashMap::default(),
             admin_generics: FxHashSet::default(),
+            regional: FxHashMap::default(),
         };
         t.load_chars(src.char_readings)?;
         t.load_char_overrides(src.char_overrides)?;
+        for (line, cols) in rows(src.regional_readings) {
+            let mut it = cols[0].chars();
+            let (Some(c), None, Some(admin), Some(reading)) =
+                (it.next(), it.next(), cols.get(1), cols.get(2))
+            else {
+                return Err(data_err(
+                    "regional-readings.tsv",
+                    line,
+                    "expected char, admin, reading",
+                ));
+            };
+            let id = t
+                .intern(reading)
+                .map_err(|m| data_err("regional-readings.tsv", line, m))?;
+            t.regional.entry(c).or_default().push(((*admin).into(), id));
+        }
         t.load_words(src.phrases, "phrases.tsv", Level::Phrase)?;
         t.load_words(src.lexicon, "lexicon.tsv", Level::Lexicon)?;
         t.load_words(src.ethnic_groups, "ethnic-groups.tsv", Level::Lexicon)?;
