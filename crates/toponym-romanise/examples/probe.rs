@@ -178,8 +178,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     println!("# names with an R-4 review flag: {flagged_names}");
     let mut fc: Vec<_> = flag_chars.iter().collect();
-    fc.sort_by(|a, b| b.1.cmp(a.1));
-    let top: Vec<String> = fc.iter().take(25).map(|(c, n)| format!("{c} {n}")).collect();
+    fc.sort_by_key(|e| std::cmp::Reverse(*e.1));
+    let top: Vec<String> = fc
+        .iter()
+        .take(25)
+        .map(|(c, n)| format!("{c} {n}"))
+        .collect();
     println!("# R-4 flags by character: {}\n", top.join(", "));
     for (k, g) in &groups {
         println!("## {k}: {}", g.count);
@@ -190,7 +194,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("## most frequent character differences (char, ours, file, cause): count, examples");
     let mut v: Vec<_> = pairs.into_iter().collect();
-    v.sort_by(|a, b| b.1 .0.cmp(&a.1 .0));
+    v.sort_by_key(|e| std::cmp::Reverse(e.1 .0));
     for ((ch, ours, fs, c), (n, ex)) in v.iter().take(100) {
         println!("- {ch} ours {ours} file {fs} [{c}]: {n} — {}", ex.join(" "));
     }
