@@ -14,6 +14,37 @@ use crate::syllable;
 use crate::tables::{Level, Policy, SpecialRow, SylId, Tables};
 use crate::{Flag, Outcome, Request};
 
+type Found = (usize, usize, Level, crate::tables::Span);
+
+/// Buffers reused from one name to the next on the same thread, so romanising a name allocates
+/// little beyond its output strings.
+#[derive(Default)]
+struct Pool {
+    norm: String,
+    units: Vec<Unit>,
+    pieces: Vec<(Piece, bool)>,
+    syl: Vec<SylId>,
+    lvl: Vec<Level>,
+    hs: String,
+    offs: Vec<usize>,
+    found: Vec<Found>,
+    taken: Vec<bool>,
+    buf: String,
+    generic: String,
+}
+
+thread_local! {
+    static POOL: std::cell::Cell<Option<Box<Pool>>> = const { std::cell::Cell::new(None) };
+}
+
+fn take_pool() -> Box<Pool> {
+    POOL.with(|p| p.take()).unwrap_or_default()
+}
+
+fn put_pool(pool: Box<Pool>) {
+    POOL.with(|p| p.set(Some(pool)));
+}
+
 /// Marker syllable for an erhua 儿 written as a bare "r" (R12).
 const ERHUA: SylId = SylId::MAX;
 
@@ -97,7 +128,11 @@ fn normalise(
         ' ' | '\u{3000}' | '\t' | '\u{a0}' => {}
         _ => norm.push(c),
     };
-    if is_nfc_quick(name.chars()) == IsNormalized::Yes {
+    // Plain ASCII and unified ideographs never change under NFC; skip the check for them.
+    let simple = name
+        .chars()
+        .all(|c| (c as u32) < 0x300 || ('\u{3400}'..='\u{9fff}').contains(&c));
+    if simple || is_nfc_quick(name.chars()) == IsNormalized::Yes {
         name.chars().for_each(&mut push);
     } else {
         name.nfc().for_each(&mut push);
@@ -208,7 +243,10 @@ fn find_generic(t: &Tables, policy: &Policy, units: &[Unit], buf: &mut String) -
         tail += 1;
     }
     let max = policy.max_generic.min(tail).min(n.saturating_sub(1));
-    for k in (1..=max).rev() {
+    let Some(&mask) = han_at(units, n - 1).and_then(|c| policy.lens_by_last.get(&c)) else {
+        return n;
+    };
+    for k in (1..=max).rev().filter(|k| mask & (1u32 << k) != 0) {
         if han_string(units, n - k..n, buf)
             && policy.generics.contains(buf.as_str())
             && !(policy.proper_names
@@ -228,7 +266,7 @@ fn place_word_spans(t: &Tables, units: &[Unit], g: usize, buf: &mut String) -> b
     for i in g.saturating_sub(t.max_word)..g {
         for j in g + 1..=n.min(i + t.max_word) {
             if han_string(units, i..j, buf) {
-                if let Some(e) = t.words.get(buf.as_str()) {
+                if let Some(e) = t.word(buf.as_str()) {
                     if !e.special.is_empty() || e.lexicon.is_some() {
                         return true;
                     }
@@ -374,9 +412,13 @@ fn segment_specific(
         }
     }
     if split_at.is_none() {
-        for f in &t.embedded_features {
-            let k = f.chars().count();
-            if end >= k + 2 && han_string(units, end - k..end, buf) && buf.as_str() == &**f {
+        let last = end.checked_sub(1).and_then(|i| han_at(units, i));
+        for (f, f_last, k) in &t.embedded_features {
+            if Some(*f_last) == last
+                && end >= k + 2
+                && han_string(units, end - k..end, buf)
+                && buf.as_str() == &**f
+            {
                 split_at = Some(end - k);
                 break;
             }
@@ -384,7 +426,8 @@ fn segment_specific(
     }
 
     // §7: a specific part with an official transliteration is replaced by it.
-    if han_string(units, 0..end, buf) {
+    let may_translit = han_at(units, 0).is_some_and(|c| t.translit_first.contains(&c));
+    if may_translit && han_string(units, 0..end, buf) {
         if let Some(rows) = t.translit.get(buf.as_str()) {
             let admin = cx.req.admin_code.unwrap_or("");
             let row = rows
@@ -442,6 +485,7 @@ fn pick_special<'a>(
 }
 
 /// Resolve readings of the Han units (§4 step 3). Returns per-unit syllable and level.
+#[allow(clippy::too_many_arguments)]
 fn resolve(
     cx: &mut Ctx<'_, '_>,
     units: &[Unit],
@@ -449,6 +493,8 @@ fn resolve(
     lvl: &mut Vec<Level>,
     hs: &mut String,
     offs: &mut Vec<usize>,
+    found: &mut Vec<Found>,
+    taken: &mut Vec<bool>,
 ) {
     let t = cx.t;
     syl.clear();
@@ -508,15 +554,20 @@ fn resolve(
     }
 
     // (b)–(d): words found in the name, applied by level, longer words first.
-    let mut found: Vec<(usize, usize, Level, crate::tables::Span)> = Vec::new();
+    found.clear();
     for i in 0..n {
         if !matches!(units[i], Unit::Han { .. }) {
             continue;
         }
         let max = t.max_word.min(n - i);
-        for k in (2..=max).rev() {
+        for k in 2..=max {
             let key = &hs[offs[i]..offs[i + k]];
-            let Some(e) = t.words.get(key) else { continue };
+            // Every proper prefix of a word is in the map (marked `longer`), so a miss means
+            // no longer word starts here either.
+            let Some((entry, longer)) = t.lookup(key) else {
+                break;
+            };
+            let Some(e) = entry else { continue };
             if !e.special.is_empty() {
                 let (row, ambiguous) = pick_special(&e.special, cx.req.admin_code, t);
                 if ambiguous {
@@ -554,11 +605,19 @@ fn resolve(
             if let Some(s) = e.phrase {
                 found.push((i, k, Level::Phrase, s));
             }
+            if !longer {
+                break;
+            }
         }
     }
-    found.sort_by(|a, b| a.2.cmp(&b.2).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0)));
-    let mut taken = vec![false; n];
-    for (i, k, level, span) in found {
+    // By level, then longer words first, then left to right; one packed integer key keeps this
+    // cheap for the handful of matches a name has.
+    found.sort_unstable_by_key(|&(i, k, level, _)| {
+        ((level as u64) << 40) | ((u64::from(u32::MAX) - k as u64) << 8) | (i as u64 & 0xff)
+    });
+    taken.clear();
+    taken.resize(n, false);
+    for &(i, k, level, span) in found.iter() {
         if taken[i..i + k].iter().any(|&x| x) {
             continue;
         }
@@ -583,6 +642,15 @@ fn resolve(
     }
 }
 
+/// Upper-case a toneless syllable (ASCII plus ü) for the sign form.
+fn push_upper(s: &str, out: &mut String) {
+    if s.is_ascii() {
+        out.extend(s.bytes().map(|b| char::from(b.to_ascii_uppercase())));
+    } else {
+        out.extend(s.chars().flat_map(char::to_uppercase));
+    }
+}
+
 /// Run the pipeline.
 /// Everything the pipeline decided about one name before writing it out.
 struct Analysis {
@@ -595,6 +663,20 @@ struct Analysis {
     join_all: bool,
     user: bool,
     flags: Vec<Flag>,
+    pool: Box<Pool>,
+}
+
+impl Analysis {
+    /// Give the buffers back for the next name on this thread.
+    fn recycle(self) {
+        let mut pool = self.pool;
+        pool.norm = self.norm;
+        pool.units = self.units;
+        pool.pieces = self.pieces;
+        pool.syl = self.syl;
+        pool.lvl = self.lvl;
+        put_pool(pool);
+    }
 }
 
 /// Run the pipeline.
@@ -631,6 +713,7 @@ pub(crate) fn explain(t: &Tables, req: &Request<'_>) -> Option<Vec<crate::Readin
             });
         }
     }
+    a.recycle();
     Some(out)
 }
 
@@ -646,8 +729,9 @@ fn analyse(t: &Tables, req: &Request<'_>) -> Result<Analysis, Box<Outcome>> {
             .with("language", lang),
         }));
     }
-    let mut norm = String::with_capacity(req.name.len());
-    let mut units = Vec::with_capacity(8);
+    let mut pool = take_pool();
+    let mut norm = std::mem::take(&mut pool.norm);
+    let mut units = std::mem::take(&mut pool.units);
     normalise(t, req.name, &mut norm, &mut units)?;
     let mut cx = Ctx {
         t,
@@ -674,7 +758,7 @@ fn analyse(t: &Tables, req: &Request<'_>) -> Result<Analysis, Box<Outcome>> {
         }
     };
     let n = units.len();
-    let mut buf = String::new();
+    let mut buf = std::mem::take(&mut pool.buf);
 
     // Step 2: segmentation.
     let user = req.segmentation.and_then(|(s, g)| {
@@ -703,22 +787,35 @@ fn analyse(t: &Tables, req: &Request<'_>) -> Result<Analysis, Box<Outcome>> {
             }
         }
     }
-    let mut pieces: Vec<(Piece, bool)> = Vec::with_capacity(4);
+    let mut pieces = std::mem::take(&mut pool.pieces);
+    pieces.clear();
     if policy.join_all {
         // R3: a natural village is one word; the generic (if the user gave one) is still reported.
         pieces.push((Piece::Units(0..n), false));
     } else {
-        let mut generic = String::new();
+        let mut generic = std::mem::take(&mut pool.generic);
         han_string(&units, g..n, &mut generic);
         segment_specific(&mut cx, policy, &units, g, &generic, &mut pieces, &mut buf);
+        pool.generic = generic;
         if g < n {
             pieces.push((Piece::Units(g..n), true));
         }
     }
 
     // Step 3: readings.
-    let (mut syl, mut lvl, mut hs, mut offs) = (Vec::new(), Vec::new(), String::new(), Vec::new());
-    resolve(&mut cx, &units, &mut syl, &mut lvl, &mut hs, &mut offs);
+    let mut syl = std::mem::take(&mut pool.syl);
+    let mut lvl = std::mem::take(&mut pool.lvl);
+    let (mut hs, mut offs) = (std::mem::take(&mut pool.hs), std::mem::take(&mut pool.offs));
+    resolve(
+        &mut cx,
+        &units,
+        &mut syl,
+        &mut lvl,
+        &mut hs,
+        &mut offs,
+        &mut pool.found,
+        &mut pool.taken,
+    );
     if g < n && han_string(&units, g..n, &mut buf) {
         if let Some(&span) = t.generic_readings.get(buf.as_str()) {
             for (j, &s) in t.span(span).iter().enumerate() {
@@ -743,8 +840,7 @@ fn analyse(t: &Tables, req: &Request<'_>) -> Result<Analysis, Box<Outcome>> {
             {
                 let word = &hs[offs[last - 1]..offs[last + 1]];
                 let in_dict = t
-                    .words
-                    .get(word)
+                    .word(word)
                     .is_some_and(|e| e.phrase.is_some() || e.lexicon.is_some());
                 if !in_dict && han_at(&units, last - 1).is_some() {
                     syl[last] = ERHUA;
@@ -786,7 +882,11 @@ fn analyse(t: &Tables, req: &Request<'_>) -> Result<Analysis, Box<Outcome>> {
         }
     }
 
+    pool.hs = hs;
+    pool.offs = offs;
+    pool.buf = buf;
     Ok(Analysis {
+        pool,
         norm,
         units,
         pieces,
@@ -800,24 +900,16 @@ fn analyse(t: &Tables, req: &Request<'_>) -> Result<Analysis, Box<Outcome>> {
 }
 
 /// Step 4: write the words out (R9–R12), with the key and sign forms.
-fn assemble(t: &Tables, a: Analysis) -> Outcome {
-    let Analysis {
-        norm,
-        units,
-        pieces,
-        syl,
-        g,
-        join_all,
-        user,
-        flags,
-        ..
-    } = a;
+fn assemble(t: &Tables, mut a: Analysis) -> Outcome {
+    let flags = std::mem::take(&mut a.flags);
+    let (norm, units, pieces, syl) = (&a.norm, &a.units, &a.pieces, &a.syl);
+    let (g, join_all, user) = (a.g, a.join_all, a.user);
     let n = units.len();
     let mut roman = String::with_capacity(norm.len() * 2);
     let mut roman_generic = String::new();
     let mut key = String::with_capacity(norm.len() * 2);
     let mut sign = String::with_capacity(norm.len() * 2);
-    for (p, is_generic) in &pieces {
+    for (p, is_generic) in pieces {
         let start = roman.len();
         if !roman.is_empty() {
             roman.push(' ');
@@ -838,9 +930,7 @@ fn assemble(t: &Tables, a: Analysis) -> Outcome {
                     syllable::push_capitalised(&s.toned, &mut roman);
                     roman.push('-');
                     key.push_str(&s.key);
-                    for c in s.plain.chars() {
-                        sign.extend(c.to_uppercase());
-                    }
+                    push_upper(&s.plain, &mut sign);
                     sign.push('-');
                 }
                 let digits = value.to_string();
@@ -869,9 +959,7 @@ fn assemble(t: &Tables, a: Analysis) -> Outcome {
                                 roman.push_str(&s.toned);
                             }
                             key.push_str(&s.key);
-                            for c in s.plain.chars() {
-                                sign.extend(c.to_uppercase());
-                            }
+                            push_upper(&s.plain, &mut sign);
                         }
                         Unit::Lit { bytes } => {
                             let s = &norm[bytes.0..bytes.1];
@@ -911,6 +999,7 @@ fn assemble(t: &Tables, a: Analysis) -> Outcome {
         }
         roman_generic = gen;
     }
+    a.recycle();
     Outcome::Romanised {
         roman,
         roman_generic,

@@ -48,6 +48,8 @@ pub(crate) struct WordEntry {
     pub special: Vec<SpecialRow>,
     pub lexicon: Option<Span>,
     pub phrase: Option<Span>,
+    /// Some longer word starts with this one (so matching should go on).
+    pub longer: bool,
 }
 
 /// Segmentation policy of one template (templates.json).
@@ -55,6 +57,9 @@ pub(crate) struct WordEntry {
 pub(crate) struct Policy {
     pub generics: FxHashSet<Box<str>>,
     pub max_generic: usize,
+    /// For each last character of a generic, a bit mask of the generic lengths ending in it, so
+    /// segmentation only looks up lengths that can match.
+    pub lens_by_last: FxHashMap<char, u32>,
     pub ordinal_generics: FxHashSet<Box<str>>,
     pub join_all: bool,
     pub absorb_modifiers: bool,
@@ -104,6 +109,8 @@ pub(crate) struct Transliteration {
 }
 
 const BMP_BASE: u32 = 0x3000;
+const LONGER: u32 = 1 << 31;
+const NO_ENTRY: u32 = LONGER - 1;
 const BMP_END: u32 = 0xA000;
 
 /// All tables in lookup form.
@@ -114,17 +121,25 @@ pub(crate) struct Tables {
     pub flat: Vec<SylId>,
     bmp: Vec<(u32, u8)>,
     other: FxHashMap<char, (u32, u8)>,
-    pub words: FxHashMap<Box<str>, WordEntry>,
+    /// Words while loading; emptied into `index` + `entries` at the end of [`Tables::load`].
+    words: FxHashMap<Box<str>, WordEntry>,
+    /// Word → entry index, with bit 31 set when a longer word starts with this key. A compact
+    /// map (24-byte buckets) keeps the hot lookup in cache.
+    index: FxHashMap<Box<str>, u32>,
+    entries: Vec<WordEntry>,
     pub max_word: usize,
     pub watch: FxHashMap<char, Box<str>>,
     pub ethnic: FxHashSet<Box<str>>,
     pub max_ethnic: usize,
     pub translit: FxHashMap<Box<str>, Vec<Transliteration>>,
+    /// First characters of transliterated names (a cheap pre-check).
+    pub translit_first: FxHashSet<char>,
     pub policies: FxHashMap<Box<str>, Policy>,
     pub default_policy: Policy,
     pub modifiers: FxHashSet<char>,
     pub numbered_localities: Vec<Box<str>>,
-    pub embedded_features: Vec<Box<str>>,
+    /// Feature names with their last character and length in characters.
+    pub embedded_features: Vec<(Box<str>, char, usize)>,
     pub autonomy_generics: FxHashSet<Box<str>>,
     pub generic_readings: FxHashMap<Box<str>, Span>,
     /// Regional default readings: char → (admin prefix, syllable).
@@ -184,11 +199,14 @@ impl Tables {
             bmp: vec![(0, 0); (BMP_END - BMP_BASE) as usize],
             other: FxHashMap::default(),
             words: FxHashMap::default(),
+            index: FxHashMap::default(),
+            entries: Vec::new(),
             max_word: 1,
             watch: FxHashMap::default(),
             ethnic: FxHashSet::default(),
             max_ethnic: 0,
             translit: FxHashMap::default(),
+            translit_first: FxHashSet::default(),
             policies: FxHashMap::default(),
             default_policy: Policy::default(),
             modifiers: FxHashSet::default(),
@@ -246,6 +264,7 @@ impl Tables {
                     "expected name, admin, roman",
                 ));
             }
+            t.translit_first.extend(cols[0].chars().next());
             t.translit
                 .entry(cols[0].into())
                 .or_default()
@@ -255,6 +274,28 @@ impl Tables {
                 });
         }
         t.load_templates(src.templates)?;
+        // Mark every proper prefix, so matching can stop as soon as no word continues.
+        let keys: Vec<Box<str>> = t.words.keys().cloned().collect();
+        for k in keys {
+            let ends: Vec<usize> = k.char_indices().map(|(b, _)| b).skip(2).collect();
+            for end in ends {
+                t.words.entry(k[..end].into()).or_default().longer = true;
+            }
+        }
+        for (k, e) in std::mem::take(&mut t.words) {
+            let longer = e.longer;
+            let mut v = if e.special.is_empty() && e.lexicon.is_none() && e.phrase.is_none() {
+                NO_ENTRY
+            } else {
+                t.entries.push(e);
+                u32::try_from(t.entries.len() - 1)
+                    .map_err(|_| data_err("*", 0, "too many words"))?
+            };
+            if longer {
+                v |= LONGER;
+            }
+            t.index.insert(k, v);
+        }
         Ok(t)
     }
 
@@ -434,7 +475,11 @@ impl Tables {
                     .get(s)
                     .ok_or_else(|| data_err("templates.json", 0, format!("unknown set {s:?}")))?;
                 for w in words {
-                    pol.max_generic = pol.max_generic.max(w.chars().count());
+                    let len = w.chars().count();
+                    pol.max_generic = pol.max_generic.max(len);
+                    if let Some(last) = w.chars().last() {
+                        *pol.lens_by_last.entry(last).or_insert(0) |= 1u32 << len.min(31);
+                    }
                     pol.generics.insert(w.as_str().into());
                     if p.ordinal_digits || s == "road" {
                         pol.ordinal_generics.insert(w.as_str().into());
@@ -457,7 +502,7 @@ impl Tables {
         self.embedded_features = f
             .embedded_features
             .iter()
-            .map(|s| s.as_str().into())
+            .filter_map(|s| Some((s.as_str().into(), s.chars().last()?, s.chars().count())))
             .collect();
         self.autonomy_generics = f
             .autonomy_generics
@@ -481,6 +526,22 @@ impl Tables {
             self.generic_readings.insert(word.as_str().into(), span);
         }
         Ok(())
+    }
+
+    /// A word's entry and whether longer words start with it; None when nothing starts so.
+    #[inline]
+    pub(crate) fn lookup(&self, key: &str) -> Option<(Option<&WordEntry>, bool)> {
+        let v = *self.index.get(key)?;
+        let e = v & !LONGER;
+        Some((
+            (e != NO_ENTRY).then(|| &self.entries[e as usize]),
+            v & LONGER != 0,
+        ))
+    }
+
+    /// A word's entry, if the word has readings.
+    pub(crate) fn word(&self, key: &str) -> Option<&WordEntry> {
+        self.lookup(key)?.0
     }
 
     /// All readings of a character, default first; empty when unknown.
