@@ -37,6 +37,16 @@ if len(sys.argv) > 1:
 
 SANDHI_FIXED = {"一": "yī", "不": "bù"}
 
+# County rows whose file reading was judged wrong on review (docs/romanisation-probe.md): they
+# are left out of county-readings.tsv so the character default (and the R-4 flag) applies.
+# 埔 in Taiwan names is pǔ (Puli, Xinpu, Beipu); 现代汉语词典 gives bù only for 大埔 (Guangdong).
+REJECT = {
+    "710450": "埔 pǔ in Taiwan", "710618": "埔 pǔ in Taiwan", "711317": "埔 pǔ in Taiwan",
+    "711325": "埔 pǔ in Taiwan", "711739": "埔 pǔ in Taiwan", "711742": "埔 pǔ in Taiwan",
+    "711923": "埔 pǔ in Taiwan", "711924": "埔 pǔ in Taiwan", "712441": "埔 pǔ in Taiwan",
+    "712445": "埔 pǔ in Taiwan",
+}
+
 
 TONE_MARKS = {"\u0300", "\u0301", "\u0304", "\u030c"}
 
@@ -132,6 +142,9 @@ def county_tables(chars):
                 rejects.append((row["id"], name, row["pinyin"], "no known reading matches"))
                 continue
             default = [chars[c][0] for c in name]
+            if row["id"] in REJECT:
+                rejects.append((row["id"], name, row["pinyin"], "judged wrong: " + REJECT[row["id"]]))
+                continue
             entry = (name, row["id"], " ".join(toned), row["ext_name"])
             if toned != default:
                 special.append(entry + (" ".join(default),))
