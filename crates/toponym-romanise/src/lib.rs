@@ -19,6 +19,7 @@
 
 mod engine;
 mod error;
+mod linebreak;
 mod numerals;
 pub mod syllable;
 mod tables;
@@ -187,6 +188,12 @@ impl Romaniser {
     /// or needs manual romanisation. For review screens and data probes.
     pub fn explain(&self, req: &Request<'_>) -> Option<Vec<Reading>> {
         engine::explain(&self.tables, req)
+    }
+
+    /// Break a romanised name into lines of at most `width` characters for print and signs
+    /// (R13): only between syllables, with a hyphen at the end of a broken line.
+    pub fn break_lines(&self, roman: &str, width: usize) -> Vec<String> {
+        linebreak::break_lines(roman, width, &self.tables.plain_set)
     }
 
     /// All known readings of a character, the default first (tone-marked).

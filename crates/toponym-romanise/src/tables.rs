@@ -117,6 +117,8 @@ const BMP_END: u32 = 0xA000;
 #[derive(Debug)]
 pub(crate) struct Tables {
     pub syls: Vec<Syl>,
+    /// Toneless forms (ü kept) of all known syllables, for line breaking (R13).
+    pub plain_set: FxHashSet<String>,
     syl_index: FxHashMap<Box<str>, SylId>,
     pub flat: Vec<SylId>,
     bmp: Vec<(u32, u8)>,
@@ -194,6 +196,7 @@ impl Tables {
     pub(crate) fn load(src: &Sources<'_>) -> Result<Self, RomaniseError> {
         let mut t = Tables {
             syls: Vec::new(),
+            plain_set: FxHashSet::default(),
             syl_index: FxHashMap::default(),
             flat: Vec::new(),
             bmp: vec![(0, 0); (BMP_END - BMP_BASE) as usize],
@@ -282,6 +285,7 @@ impl Tables {
                 t.words.entry(k[..end].into()).or_default().longer = true;
             }
         }
+        t.plain_set = t.syls.iter().map(|s| s.plain.to_string()).collect();
         for (k, e) in std::mem::take(&mut t.words) {
             let longer = e.longer;
             let mut v = if e.special.is_empty() && e.lexicon.is_none() && e.phrase.is_none() {

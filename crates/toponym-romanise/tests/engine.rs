@@ -210,3 +210,20 @@ fn broken_table_data_is_an_error_naming_file_and_line() {
         "{msg}"
     );
 }
+
+#[test]
+fn line_breaks_fall_between_syllables_with_a_hyphen() {
+    let r = Romaniser::builtin();
+    assert_eq!(r.break_lines("Zhōukǒudiàn", 8), vec!["Zhōukǒu-", "diàn"]);
+    assert_eq!(
+        r.break_lines("Tái'érzhuāng Qū", 8),
+        vec!["Tái'ér-", "zhuāng", "Qū"]
+    );
+    assert_eq!(r.break_lines("Běijīng Shì", 20), vec!["Běijīng Shì"]);
+    assert_eq!(r.break_lines("Běijīng Shì", 8), vec!["Běijīng", "Shì"]);
+    // The apostrophe decides the split: Xī'ān breaks as Xī-/ān, never Xiā-/n.
+    assert_eq!(r.break_lines("Xī'ānshì", 4), vec!["Xī-", "ān-", "shì"]);
+    // fán|gē, not fáng|ē (a vowel-initial syllable needs an apostrophe).
+    assert_eq!(r.break_lines("Fángē", 4), vec!["Fán-", "gē"]);
+    assert_eq!(r.break_lines("Pénr Hútong", 5), vec!["Pénr", "Hú-", "tong"]);
+}
