@@ -12,7 +12,11 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 use crate::numerals;
 use crate::syllable;
 use crate::tables::{Level, Policy, SpecialRow, SylId, Tables};
-use crate::{Flag, Outcome, Request};
+use crate::{Flag, Junction, Outcome, Request, Settings};
+
+/// One-character abbreviations of provincial-level units, for coordinated names (京津, 青藏).
+const PROVINCE_ABBREVIATIONS: &str =
+    "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀贵黔云滇藏陕秦甘陇青宁新港澳台";
 
 type Found = (usize, usize, Level, crate::tables::Span);
 
@@ -68,6 +72,8 @@ enum Piece {
     Ordinal { di: Option<usize>, value: u32 },
     /// A fixed form (transliterated minority-language specific part).
     Literal(Box<str>),
+    /// Two coordinated abbreviations written with a hyphen (Jīng-Jīn), by setting.
+    Coord(usize, usize),
 }
 
 fn flag(
@@ -680,8 +686,8 @@ impl Analysis {
 }
 
 /// Run the pipeline.
-pub(crate) fn romanise(t: &Tables, req: &Request<'_>) -> Outcome {
-    match analyse(t, req) {
+pub(crate) fn romanise(t: &Tables, req: &Request<'_>, settings: &Settings) -> Outcome {
+    match analyse(t, req, settings) {
         Ok(a) => assemble(t, a),
         Err(out) => *out,
     }
@@ -689,7 +695,7 @@ pub(crate) fn romanise(t: &Tables, req: &Request<'_>) -> Outcome {
 
 /// Per-character readings and where each came from (for review screens and the probe).
 pub(crate) fn explain(t: &Tables, req: &Request<'_>) -> Option<Vec<crate::Reading>> {
-    let a = analyse(t, req).ok()?;
+    let a = analyse(t, req, &Settings::default()).ok()?;
     let mut out = Vec::new();
     for (i, u) in a.units.iter().enumerate() {
         if let Unit::Han { c, pos } = *u {
@@ -717,7 +723,7 @@ pub(crate) fn explain(t: &Tables, req: &Request<'_>) -> Option<Vec<crate::Readin
     Some(out)
 }
 
-fn analyse(t: &Tables, req: &Request<'_>) -> Result<Analysis, Box<Outcome>> {
+fn analyse(t: &Tables, req: &Request<'_>, settings: &Settings) -> Result<Analysis, Box<Outcome>> {
     if !is_chinese_language(req.language) {
         let lang = req.language.unwrap_or("").trim();
         return Err(Box::new(Outcome::ManualRequired {
@@ -782,7 +788,8 @@ fn analyse(t: &Tables, req: &Request<'_>) -> Result<Analysis, Box<Outcome>> {
     };
     if user.is_none() && policy.absorb_modifiers && g > 1 && g < n {
         if let Some(c) = han_at(&units, g - 1) {
-            if t.modifiers.contains(&c) {
+            let gbt = settings.junction == Junction::Gbt2012 && matches!(c, '内' | '外');
+            if t.modifiers.contains(&c) || gbt {
                 g -= 1;
             }
         }
@@ -797,6 +804,19 @@ fn analyse(t: &Tables, req: &Request<'_>) -> Result<Analysis, Box<Outcome>> {
         han_string(&units, g..n, &mut generic);
         segment_specific(&mut cx, policy, &units, g, &generic, &mut pieces, &mut buf);
         pool.generic = generic;
+        let coord_template = matches!(
+            req.template_id,
+            None | Some("transport.highway" | "transport.railway" | "terrain.region")
+        );
+        if settings.hyphenate_coordinations && coord_template && g == 2 && g < n {
+            let abbr = |i| han_at(&units, i).is_some_and(|c| PROVINCE_ABBREVIATIONS.contains(c));
+            if abbr(0)
+                && abbr(1)
+                && matches!(pieces.as_slice(), [(Piece::Units(r), false)] if *r == (0..2))
+            {
+                pieces[0] = (Piece::Coord(0, 1), false);
+            }
+        }
         if g < n {
             pieces.push((Piece::Units(g..n), true));
         }
@@ -924,6 +944,18 @@ fn assemble(t: &Tables, mut a: Analysis) -> Outcome {
                     sign.extend(syllable::base_letter(c).to_uppercase());
                 }
             }
+            Piece::Coord(a1, b1) => {
+                for (k, i) in [*a1, *b1].into_iter().enumerate() {
+                    let s = &t.syls[syl[i] as usize];
+                    if k > 0 {
+                        roman.push('-');
+                        sign.push('-');
+                    }
+                    syllable::push_capitalised(&s.toned, &mut roman);
+                    key.push_str(&s.key);
+                    push_upper(&s.plain, &mut sign);
+                }
+            }
             Piece::Ordinal { di, value } => {
                 if let Some(i) = di {
                     let s = &t.syls[syl[*i] as usize];
@@ -1019,7 +1051,7 @@ pub(crate) fn search_key(t: &Tables, name: &str) -> String {
         syllable::key_push(&name.nfc().collect::<String>(), &mut key);
         return key;
     }
-    match romanise(t, &Request::new(name)) {
+    match romanise(t, &Request::new(name), &Settings::default()) {
         Outcome::Romanised { key, .. } => key,
         _ => {
             for c in name.chars() {

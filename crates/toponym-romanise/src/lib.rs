@@ -62,6 +62,28 @@ impl<'a> Request<'a> {
     }
 }
 
+/// Where a one-syllable modifier at the junction of specific and generic goes (§2.2).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Junction {
+    /// 1984 place-name rules (default): 朝阳门内大街 → Cháoyángménnèi Dàjiē.
+    #[default]
+    Rules1984,
+    /// GB/T 16159-2012 examples: 朝阳门内大街 → Cháoyángmén Nèidàjiē.
+    Gbt2012,
+}
+
+/// Provincial settings of the generator (romanization.md R10, §2.2). The defaults follow the
+/// 1984 rules.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// Junction policy for 内/外 before a street generic.
+    pub junction: Junction,
+    /// Write coordinated abbreviations of two places with a hyphen and two capitals
+    /// (京津公路 → Jīng-Jīn Gōnglù) instead of the 1984 form Jīngjīn Gōnglù. Applies to
+    /// highways, railways, landform regions and names without a template.
+    pub hyphenate_coordinations: bool,
+}
+
 /// A review flag on a generated romanisation (QA rules R-x, N-x).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Flag {
@@ -179,9 +201,14 @@ impl Romaniser {
         })
     }
 
-    /// Romanise one name.
+    /// Romanise one name with the default (1984) settings.
     pub fn romanise(&self, req: &Request<'_>) -> Outcome {
-        engine::romanise(&self.tables, req)
+        engine::romanise(&self.tables, req, &Settings::default())
+    }
+
+    /// Romanise one name with provincial settings.
+    pub fn romanise_with(&self, req: &Request<'_>, settings: &Settings) -> Outcome {
+        engine::romanise(&self.tables, req, settings)
     }
 
     /// The reading chosen for each Han character and its source; None when the name is refused

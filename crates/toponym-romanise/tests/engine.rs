@@ -227,3 +227,44 @@ fn line_breaks_fall_between_syllables_with_a_hyphen() {
     assert_eq!(r.break_lines("Fángē", 4), vec!["Fán-", "gē"]);
     assert_eq!(r.break_lines("Pénr Hútong", 5), vec!["Pénr", "Hú-", "tong"]);
 }
+
+#[test]
+fn provincial_settings_switch_junction_and_coordination() {
+    use toponym_romanise::{Junction, Settings};
+    let r = Romaniser::builtin();
+    let road = Request {
+        template_id: Some("transport.urban_road"),
+        ..Request::new("朝阳门内大街")
+    };
+    let hwy = Request {
+        template_id: Some("transport.highway"),
+        ..Request::new("京津公路")
+    };
+    assert_eq!(r.romanise(&road).roman(), Some("Cháoyángménnèi Dàjiē"));
+    assert_eq!(r.romanise(&hwy).roman(), Some("Jīngjīn Gōnglù"));
+    let gbt = Settings {
+        junction: Junction::Gbt2012,
+        hyphenate_coordinations: true,
+    };
+    assert_eq!(
+        r.romanise_with(&road, &gbt).roman(),
+        Some("Cháoyángmén Nèidàjiē")
+    );
+    match r.romanise_with(&hwy, &gbt) {
+        Outcome::Romanised {
+            roman, key, sign, ..
+        } => {
+            assert_eq!(
+                (roman.as_str(), key.as_str(), sign.as_str()),
+                ("Jīng-Jīn Gōnglù", "jingjingonglu", "JING-JIN GONGLU")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // A county whose two characters happen to be abbreviations is not a coordination.
+    let county = Request {
+        template_id: Some("admin.county"),
+        ..Request::new("新津区")
+    };
+    assert_eq!(r.romanise_with(&county, &gbt).roman(), Some("Xīnjīn Qū"));
+}
