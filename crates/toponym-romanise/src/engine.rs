@@ -930,7 +930,6 @@ fn assemble(t: &Tables, mut a: Analysis) -> Outcome {
     let mut key = String::with_capacity(norm.len() * 2);
     let mut sign = String::with_capacity(norm.len() * 2);
     for (p, is_generic) in pieces {
-        let start = roman.len();
         if !roman.is_empty() {
             roman.push(' ');
             sign.push(' ');
@@ -946,7 +945,10 @@ fn assemble(t: &Tables, mut a: Analysis) -> Outcome {
             }
             Piece::Coord(a1, b1) => {
                 for (k, i) in [*a1, *b1].into_iter().enumerate() {
-                    let s = &t.syls[syl[i] as usize];
+                    // Coordinations are built only from abbreviation characters, never 儿.
+                    let Some(s) = t.syls.get(syl[i] as usize) else {
+                        continue;
+                    };
                     if k > 0 {
                         roman.push('-');
                         sign.push('-');
@@ -957,8 +959,7 @@ fn assemble(t: &Tables, mut a: Analysis) -> Outcome {
                 }
             }
             Piece::Ordinal { di, value } => {
-                if let Some(i) = di {
-                    let s = &t.syls[syl[*i] as usize];
+                if let Some(s) = di.and_then(|i| t.syls.get(syl[i] as usize)) {
                     syllable::push_capitalised(&s.toned, &mut roman);
                     roman.push('-');
                     key.push_str(&s.key);
@@ -1011,13 +1012,16 @@ fn assemble(t: &Tables, mut a: Analysis) -> Outcome {
             }
             roman_generic.push_str(&roman[word_start..]);
         }
-        let _ = start;
     }
     if user && join_all && g < n {
         // R3 writes the village as one word, but the user's generic is still reported.
         let mut gen = String::new();
         for (k, i) in (g..n).enumerate() {
             if let Unit::Han { .. } = units[i] {
+                if syl[i] == ERHUA {
+                    gen.push('r');
+                    continue;
+                }
                 let s = &t.syls[syl[i] as usize];
                 if k == 0 {
                     syllable::push_capitalised(&s.toned, &mut gen);

@@ -27,7 +27,7 @@ mod tables;
 use std::sync::OnceLock;
 
 use serde::Serialize;
-pub use toponym_core::{Message, Severity};
+pub use toponym_core::{Finding, Message, Severity};
 
 pub use error::RomaniseError;
 pub use tables::Sources;
@@ -128,6 +128,17 @@ pub struct Reading {
     pub pinyin: String,
     /// Where it came from.
     pub source: ReadingSource,
+}
+
+impl Flag {
+    /// The flag as a QA finding at `path` (e.g. `fields.roman`), for the QA engine and store.
+    pub fn to_finding(&self, path: &str) -> Finding {
+        let mut m = Message::new(self.code, self.reason_zh.clone(), self.reason_en.clone());
+        if let Some(p) = self.position {
+            m = m.with("position", p.to_string());
+        }
+        Finding::new(Some(self.rule), self.severity, path, m)
+    }
 }
 
 /// What romanising a name gave.

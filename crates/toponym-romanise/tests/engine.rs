@@ -268,3 +268,84 @@ fn provincial_settings_switch_junction_and_coordination() {
     };
     assert_eq!(r.romanise_with(&county, &gbt).roman(), Some("Xīnjīn Qū"));
 }
+
+#[test]
+fn odd_input_never_panics() {
+    let r = Romaniser::builtin();
+    let odd = [
+        "",
+        " ",
+        "·",
+        "123",
+        "G104",
+        "第",
+        "儿",
+        "儿儿",
+        "第儿",
+        "一",
+        "十百",
+        "东四",
+        "〇〇〇",
+        "a",
+        "Ａ",
+        "\u{301}",
+        "😀村",
+        "𠮷野家",
+        "村·寨",
+        "１２３路",
+        "自治县",
+        "族自治州",
+        "第十二",
+        "西安西安西安西安西安西安西安西安西安西安西安西安西安西安西安西安西安西安西安西安",
+    ];
+    let templates = [
+        None,
+        Some("settlement.village"),
+        Some("transport.street_lane"),
+        Some("admin.county"),
+        Some("nope"),
+    ];
+    for name in odd {
+        for tpl in templates {
+            for seg in [None, Some(("", name)), Some((name, "")), Some(("盆", "儿"))] {
+                let req = Request {
+                    template_id: tpl,
+                    segmentation: seg,
+                    reading_override: Some("r"),
+                    ..Request::new(name)
+                };
+                let _ = r.romanise(&req);
+                let _ = r.explain(&req);
+                let _ = r.search_key(name);
+            }
+        }
+        let _ = r.break_lines(name, 1);
+    }
+    // An erhua village with the user's split still reports its generic.
+    let req = Request {
+        template_id: Some("settlement.village"),
+        segmentation: Some(("盆", "儿")),
+        ..Request::new("盆儿")
+    };
+    assert!(r.romanise(&req).roman().is_some());
+}
+
+#[test]
+fn flags_become_qa_findings() {
+    let out = Romaniser::builtin().romanise(&Request {
+        template_id: Some("settlement.village"),
+        ..Request::new("单庄")
+    });
+    let Outcome::Romanised { flags, .. } = out else {
+        panic!("not romanised")
+    };
+    let f = flags[0].to_finding("fields.roman");
+    assert_eq!(f.rule.as_deref(), Some("R-4"));
+    assert_eq!(f.path, "fields.roman");
+    assert_eq!(f.message.code, "roman.polyphone_unconfirmed");
+    assert_eq!(
+        f.message.params.get("position").map(String::as_str),
+        Some("0")
+    );
+    assert!(f.message.zh.contains('单') && f.message.en.contains("dān"));
+}
