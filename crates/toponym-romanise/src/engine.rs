@@ -633,6 +633,27 @@ fn resolve(
             taken[i + j] = true;
         }
     }
+    // Surname positions: before 家, or a one-character specific before a settlement word
+    // (曾家庄 Zēngjiāzhuāng, 单庄 Shànzhuāng). A guess, so the level stays below the lexicon.
+    for i in 0..n {
+        let Unit::Han { c, .. } = units[i] else {
+            continue;
+        };
+        if lvl[i] < Level::Phrase {
+            continue;
+        }
+        let Some(&s) = t.surname.get(&c) else {
+            continue;
+        };
+        let next = han_at(units, i + 1);
+        let settlement =
+            i == 0 && next.is_some_and(|x| "庄村集营寨屯店楼湾坊堡圩岗洼桥".contains(x));
+        if next == Some('家') || settlement {
+            syl[i] = s;
+            lvl[i] = Level::Surname;
+        }
+    }
+
     // Regional defaults of single characters (圩 xū in the south).
     if let Some(admin) = cx.req.admin_code {
         for (i, u) in units.iter().enumerate() {
@@ -709,6 +730,7 @@ pub(crate) fn explain(t: &Tables, req: &Request<'_>) -> Option<Vec<crate::Readin
                 Level::Special => crate::ReadingSource::Special,
                 Level::Lexicon => crate::ReadingSource::Lexicon,
                 Level::Phrase => crate::ReadingSource::Phrase,
+                Level::Surname => crate::ReadingSource::Surname,
                 Level::Default => crate::ReadingSource::Default,
             };
             out.push(crate::Reading {
@@ -886,6 +908,11 @@ fn analyse(t: &Tables, req: &Request<'_>, settings: &Settings) -> Result<Analysi
                         )
                     } else if lvl[i] == Level::Phrase {
                         ("通用词典", "the general dictionary")
+                    } else if lvl[i] == Level::Surname {
+                        (
+                            "姓氏读音（处于姓氏位置）",
+                            "its surname reading (surname position)",
+                        )
                     } else {
                         ("单字默认读音", "the single-character default")
                     };

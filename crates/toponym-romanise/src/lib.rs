@@ -113,6 +113,8 @@ pub enum ReadingSource {
     Lexicon,
     /// The general phrase dictionary.
     Phrase,
+    /// The surname reading, for a character in a surname position (曾家庄).
+    Surname,
     /// The single-character default.
     Default,
 }

@@ -72,6 +72,7 @@ pub struct Sources<'a> {
     pub char_readings: &'a str,
     pub char_overrides: &'a str,
     pub regional_readings: &'a str,
+    pub surname_readings: &'a str,
     pub phrases: &'a str,
     pub lexicon: &'a str,
     pub county_readings: &'a str,
@@ -89,6 +90,7 @@ impl Sources<'static> {
             char_readings: include_str!("../../../schemas/romanisation/char-readings.tsv"),
             char_overrides: include_str!("../../../schemas/romanisation/char-overrides.tsv"),
             regional_readings: include_str!("../../../schemas/romanisation/regional-readings.tsv"),
+            surname_readings: include_str!("../../../schemas/romanisation/surname-readings.tsv"),
             phrases: include_str!("../../../schemas/romanisation/phrases.tsv"),
             lexicon: include_str!("../../../schemas/romanisation/lexicon.tsv"),
             county_readings: include_str!("../../../schemas/romanisation/county-readings.tsv"),
@@ -144,6 +146,8 @@ pub(crate) struct Tables {
     pub embedded_features: Vec<(Box<str>, char, usize)>,
     pub autonomy_generics: FxHashSet<Box<str>>,
     pub generic_readings: FxHashMap<Box<str>, Span>,
+    /// Surname readings of polyphonic characters (曾 zēng), for surname positions.
+    pub surname: FxHashMap<char, SylId>,
     /// Regional default readings: char → (admin prefix, syllable).
     pub regional: FxHashMap<char, Vec<(Box<str>, SylId)>>,
     /// Administrative generics (sets "admin" and "township"): never part of a proper name.
@@ -219,9 +223,35 @@ impl Tables {
             generic_readings: FxHashMap::default(),
             admin_generics: FxHashSet::default(),
             regional: FxHashMap::default(),
+            surname: FxHashMap::default(),
         };
         t.load_chars(src.char_readings)?;
         t.load_char_overrides(src.char_overrides)?;
+        for (line, cols) in rows(src.surname_readings) {
+            let mut it = cols[0].chars();
+            let (Some(c), None, Some(reading)) = (it.next(), it.next(), cols.get(1)) else {
+                return Err(data_err(
+                    "surname-readings.tsv",
+                    line,
+                    "expected char, reading",
+                ));
+            };
+            if !t
+                .readings(c)
+                .iter()
+                .any(|&s| *t.syls[s as usize].toned == **reading)
+            {
+                return Err(data_err(
+                    "surname-readings.tsv",
+                    line,
+                    format!("{reading} is not a known reading of {c}"),
+                ));
+            }
+            let id = t
+                .intern(reading)
+                .map_err(|m| data_err("surname-readings.tsv", line, m))?;
+            t.surname.insert(c, id);
+        }
         for (line, cols) in rows(src.regional_readings) {
             let mut it = cols[0].chars();
             let (Some(c), None, Some(admin), Some(reading)) =
@@ -576,5 +606,6 @@ pub(crate) enum Level {
     Special,
     Lexicon,
     Phrase,
+    Surname,
     Default,
 }

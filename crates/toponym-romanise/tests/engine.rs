@@ -115,14 +115,27 @@ fn polyphone_from_the_default_is_flagged_and_an_override_clears_it() {
         template_id: Some("settlement.village"),
         ..Request::new("单庄")
     });
-    assert_eq!(roman, "Dānzhuāng");
+    // 单 before 庄 is in a surname position: the surname reading, still flagged for review.
+    assert_eq!(roman, "Shànzhuāng");
     assert_eq!(flags, vec![("R-4", "roman.polyphone_unconfirmed")]);
     let (roman, _, _, _, flags) = rom(Request {
         template_id: Some("settlement.village"),
-        reading_override: Some("shan4 zhuang1"),
+        ..Request::new("曾家庄")
+    });
+    assert_eq!(roman, "Zēngjiāzhuāng");
+    assert_eq!(flags, vec![("R-4", "roman.polyphone_unconfirmed")]);
+    let (roman, _, _, _, flags) = rom(Request {
+        template_id: Some("transport.urban_road"),
+        ..Request::new("乐园路")
+    });
+    assert_eq!(roman, "Lèyuán Lù", "not a surname position");
+    assert_eq!(flags, vec![("R-4", "roman.polyphone_unconfirmed")]);
+    let (roman, _, _, _, flags) = rom(Request {
+        template_id: Some("settlement.village"),
+        reading_override: Some("dan1 zhuang1"),
         ..Request::new("单庄")
     });
-    assert_eq!(roman, "Shànzhuāng");
+    assert_eq!(roman, "Dānzhuāng");
     assert!(flags.is_empty());
     let (_, _, _, _, flags) = rom(Request {
         reading_override: Some("shan4"),
@@ -347,5 +360,5 @@ fn flags_become_qa_findings() {
         f.message.params.get("position").map(String::as_str),
         Some("0")
     );
-    assert!(f.message.zh.contains('单') && f.message.en.contains("dān"));
+    assert!(f.message.zh.contains('单') && f.message.en.contains("shàn"));
 }
