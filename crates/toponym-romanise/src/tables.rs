@@ -75,6 +75,7 @@ pub struct Sources<'a> {
     pub surname_readings: &'a str,
     pub phrases: &'a str,
     pub lexicon: &'a str,
+    pub township_lexicon: &'a str,
     pub county_readings: &'a str,
     pub special_readings: &'a str,
     pub ethnic_groups: &'a str,
@@ -93,6 +94,7 @@ impl Sources<'static> {
             surname_readings: include_str!("../../../schemas/romanisation/surname-readings.tsv"),
             phrases: include_str!("../../../schemas/romanisation/phrases.tsv"),
             lexicon: include_str!("../../../schemas/romanisation/lexicon.tsv"),
+            township_lexicon: include_str!("../../../schemas/romanisation/township-lexicon.tsv"),
             county_readings: include_str!("../../../schemas/romanisation/county-readings.tsv"),
             special_readings: include_str!("../../../schemas/romanisation/special-readings.tsv"),
             ethnic_groups: include_str!("../../../schemas/romanisation/ethnic-groups.tsv"),
@@ -270,6 +272,7 @@ impl Tables {
         }
         t.load_words(src.phrases, "phrases.tsv", Level::Phrase)?;
         t.load_words(src.lexicon, "lexicon.tsv", Level::Lexicon)?;
+        t.load_words(src.township_lexicon, "township-lexicon.tsv", Level::Lexicon)?;
         t.load_words(src.ethnic_groups, "ethnic-groups.tsv", Level::Lexicon)?;
         t.load_special(src.county_readings, "county-readings.tsv")?;
         t.load_special(src.special_readings, "special-readings.tsv")?;
