@@ -362,3 +362,22 @@ fn flags_become_qa_findings() {
     );
     assert!(f.message.zh.contains('单') && f.message.en.contains("shàn"));
 }
+
+#[test]
+fn generic_words_do_not_raise_review_flags() {
+    let (roman, generic, _, _, flags) = rom(Request {
+        template_id: Some("transport.urban_road"),
+        ..Request::new("岱宗大街")
+    });
+    assert_eq!(
+        (roman.as_str(), generic.as_str()),
+        ("Dàizōng Dàjiē", "Dàjiē")
+    );
+    assert!(flags.is_empty(), "{flags:?}");
+    // The specific part's 大 is still a question for a person.
+    let (_, _, _, _, flags) = rom(Request {
+        template_id: Some("water.river"),
+        ..Request::new("大汶河")
+    });
+    assert_eq!(flags, vec![("R-4", "roman.polyphone_unconfirmed")]);
+}
