@@ -11,7 +11,9 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::numerals;
 use crate::syllable;
-use crate::tables::{Level, Policy, SpecialRow, SylId, Tables};
+use crate::tables::{
+    Level, Policy, SpecialRow, SylId, Tables, FLAG_REGIONAL, FLAG_SURNAME, FLAG_WATCH,
+};
 use crate::{Flag, Junction, Outcome, Request, Settings};
 
 /// One-character abbreviations of provincial-level units, for coordinated names (京津, 青藏).
@@ -642,6 +644,9 @@ fn resolve(
         if lvl[i] < Level::Phrase {
             continue;
         }
+        if !t.may_have(c, FLAG_SURNAME) {
+            continue;
+        }
         let Some(&s) = t.surname.get(&c) else {
             continue;
         };
@@ -658,6 +663,9 @@ fn resolve(
     if let Some(admin) = cx.req.admin_code {
         for (i, u) in units.iter().enumerate() {
             if let (Unit::Han { c, .. }, true) = (u, lvl[i] >= Level::Phrase) {
+                if !t.may_have(*c, FLAG_REGIONAL) {
+                    continue;
+                }
                 if let Some(rows) = t.regional.get(c) {
                     if let Some((_, s)) = rows.iter().find(|(p, _)| admin.starts_with(&**p)) {
                         syl[i] = *s;
@@ -895,6 +903,9 @@ fn analyse(t: &Tables, req: &Request<'_>, settings: &Settings) -> Result<Analysi
     for (i, u) in units.iter().enumerate() {
         if let Unit::Han { c, pos } = *u {
             if lvl[i] >= Level::Phrase {
+                if !t.may_have(c, FLAG_WATCH) {
+                    continue;
+                }
                 if let Some(alts) = t.watch.get(&c) {
                     let got = if syl[i] == ERHUA {
                         "r"

@@ -113,6 +113,9 @@ pub(crate) struct Transliteration {
 }
 
 const BMP_BASE: u32 = 0x3000;
+pub(crate) const FLAG_WATCH: u8 = 1;
+pub(crate) const FLAG_SURNAME: u8 = 2;
+pub(crate) const FLAG_REGIONAL: u8 = 4;
 const LONGER: u32 = 1 << 31;
 const NO_ENTRY: u32 = LONGER - 1;
 const BMP_END: u32 = 0xA000;
@@ -126,6 +129,9 @@ pub(crate) struct Tables {
     syl_index: FxHashMap<Box<str>, SylId>,
     pub flat: Vec<SylId>,
     bmp: Vec<(u32, u8)>,
+    /// Per-character marks for U+3000–U+9FFF (FLAG_* bits), so the hot loop skips map lookups
+    /// for the many characters that are on no special list.
+    marks: Vec<u8>,
     other: FxHashMap<char, (u32, u8)>,
     /// Words while loading; emptied into `index` + `entries` at the end of [`Tables::load`].
     words: FxHashMap<Box<str>, WordEntry>,
@@ -206,6 +212,7 @@ impl Tables {
             syl_index: FxHashMap::default(),
             flat: Vec::new(),
             bmp: vec![(0, 0); (BMP_END - BMP_BASE) as usize],
+            marks: vec![0; (BMP_END - BMP_BASE) as usize],
             other: FxHashMap::default(),
             words: FxHashMap::default(),
             index: FxHashMap::default(),
@@ -310,6 +317,13 @@ impl Tables {
                 });
         }
         t.load_templates(src.templates)?;
+        let marked: Vec<(char, u8)> = (t.watch.keys().map(|&c| (c, FLAG_WATCH)))
+            .chain(t.surname.keys().map(|&c| (c, FLAG_SURNAME)))
+            .chain(t.regional.keys().map(|&c| (c, FLAG_REGIONAL)))
+            .collect();
+        for (c, f) in marked {
+            t.mark(c, f);
+        }
         // Mark every proper prefix, so matching can stop as soon as no word continues.
         let keys: Vec<Box<str>> = t.words.keys().cloned().collect();
         for k in keys {
@@ -563,6 +577,25 @@ impl Tables {
             self.generic_readings.insert(word.as_str().into(), span);
         }
         Ok(())
+    }
+
+    fn mark(&mut self, c: char, flag: u8) {
+        let cp = c as u32;
+        if (BMP_BASE..BMP_END).contains(&cp) {
+            self.marks[(cp - BMP_BASE) as usize] |= flag;
+        }
+    }
+
+    /// Whether `c` may carry `flag` (always true outside the direct-indexed range, where the
+    /// caller falls back to the map lookup).
+    #[inline]
+    pub(crate) fn may_have(&self, c: char, flag: u8) -> bool {
+        let cp = c as u32;
+        if (BMP_BASE..BMP_END).contains(&cp) {
+            self.marks[(cp - BMP_BASE) as usize] & flag != 0
+        } else {
+            true
+        }
     }
 
     /// A word's entry and whether longer words start with it; None when nothing starts so.
