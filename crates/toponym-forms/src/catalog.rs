@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::OnceLock;
 
+use rustc_hash::FxHashMap;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -27,13 +28,17 @@ mod embedded {
 /// The format version this code reads.
 pub const FORMAT_VERSION: u32 = 1;
 
+/// Most fields one form (common + own) may have; validation keeps per-field state in a
+/// fixed array of this size so that it never allocates for a clean record.
+pub const MAX_FIELDS: usize = 128;
+
 /// A template compiled for validation: common and own fields merged, with an index.
 #[derive(Debug, Clone)]
 pub(crate) struct Form {
     /// Common fields (overridden in place by same-key template fields), then own fields.
     pub fields: Vec<FieldDef>,
-    /// Key → position in `fields`.
-    pub index: HashMap<String, usize>,
+    /// Key → position in `fields` (Fx hash: keys are short, trusted template data).
+    pub index: FxHashMap<String, usize>,
 }
 
 /// All templates, categories, common fields and class codes.
@@ -43,7 +48,7 @@ pub struct Catalog {
     categories: CategoriesFile,
     templates: Vec<Template>,
     forms: Vec<Form>,
-    by_id: HashMap<String, usize>,
+    by_id: FxHashMap<String, usize>,
     class_codes: ClassCodeTable,
     code_by_key: HashMap<String, usize>,
 }
@@ -222,7 +227,7 @@ impl Catalog {
             },
             templates: vec![],
             forms: vec![],
-            by_id: HashMap::new(),
+            by_id: FxHashMap::default(),
             class_codes: ClassCodeTable {
                 format_version: FORMAT_VERSION,
                 id: "class-codes".into(),
@@ -426,7 +431,7 @@ impl Catalog {
                 .unwrap_or(usize::MAX);
             (cat, t.seq)
         });
-        let mut by_id = HashMap::new();
+        let mut by_id = FxHashMap::default();
         for (i, t) in templates.iter().enumerate() {
             if by_id.insert(t.id.clone(), i).is_some() {
                 return Err(FormsError::Inconsistent {
@@ -456,7 +461,18 @@ impl Catalog {
                 }
             }
         }
-        let forms = templates.iter().map(|t| compile(&common, t)).collect();
+        let forms: Vec<Form> = templates.iter().map(|t| compile(&common, t)).collect();
+        for (t, f) in templates.iter().zip(&forms) {
+            if f.fields.len() > MAX_FIELDS {
+                return Err(FormsError::Inconsistent {
+                    path: format!("templates/{}.json", t.id.replacen('.', "/", 1)),
+                    message: format!(
+                        "the form has {} fields; at most {MAX_FIELDS} are supported",
+                        f.fields.len()
+                    ),
+                });
+            }
+        }
         Ok(Catalog {
             common,
             categories,

@@ -56,7 +56,7 @@ pub(crate) fn check(cx: &mut Ctx<'_>) {
             }
         }
     }
-    let Some(list) = cx.fields.get("former_names").and_then(Value::as_array) else {
+    let Some(list) = cx.get("former_names").and_then(Value::as_array) else {
         return;
     };
     for (i, item) in list.iter().enumerate() {
