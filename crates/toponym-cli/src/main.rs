@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod cmd_roman;
 mod cmd_templates;
 mod cmd_validate;
 
@@ -23,6 +24,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Romanise place names by the 1984 rules (罗马字母拼写).
+    Roman(cmd_roman::Args),
     /// List the 75 templates, or show one template's fields.
     Templates(cmd_templates::TemplatesArgs),
     /// Validate record files against their templates.
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Command::Roman(args) => cmd_roman::run(args),
         Command::Templates(a) => cmd_templates::run(a),
         Command::Validate(a) => cmd_validate::run(a),
     }
