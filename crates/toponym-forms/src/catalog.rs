@@ -189,22 +189,29 @@ impl Catalog {
     /// The catalogue shipped in the binary (parsed on first use).
     ///
     /// The embedded files are checked by this crate's tests, so a failure here is a build
-    /// defect; it is reported once on stderr and an empty catalogue is used rather than
-    /// panicking in a surveyor's hands.
+    /// defect. Rather than panic in a surveyor's hands, an empty catalogue is returned and
+    /// `builtin_error()` says what went wrong (the CLI and the app check it at start-up).
     pub fn builtin() -> &'static Catalog {
-        static CELL: OnceLock<Catalog> = OnceLock::new();
+        static EMPTY: OnceLock<Catalog> = OnceLock::new();
+        match Self::builtin_result() {
+            Ok(c) => c,
+            Err(_) => EMPTY.get_or_init(Catalog::empty),
+        }
+    }
+
+    /// Why the embedded catalogue failed to load, if it did.
+    pub fn builtin_error() -> Option<&'static str> {
+        Self::builtin_result().as_ref().err().map(String::as_str)
+    }
+
+    fn builtin_result() -> &'static Result<Catalog, String> {
+        static CELL: OnceLock<Result<Catalog, String>> = OnceLock::new();
         CELL.get_or_init(|| {
             let sources: Vec<(String, &str)> = embedded::EMBEDDED
                 .iter()
                 .map(|(p, t)| ((*p).to_owned(), *t))
                 .collect();
-            match Catalog::from_sources(&sources) {
-                Ok(c) => c,
-                Err(e) => {
-                    eprintln!("toponym-forms: embedded templates are defective: {e}");
-                    Catalog::empty()
-                }
-            }
+            Catalog::from_sources(&sources).map_err(|e| e.to_string())
         })
     }
 
