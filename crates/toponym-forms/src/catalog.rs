@@ -470,6 +470,22 @@ impl Catalog {
         }
         let forms: Vec<Form> = templates.iter().map(|t| compile(&common, t)).collect();
         for (t, f) in templates.iter().zip(&forms) {
+            // Conditions must name fields that exist on the form they are evaluated on.
+            let conds = f
+                .fields
+                .iter()
+                .filter_map(|d| d.required_if.as_ref())
+                .chain(t.photo_required.as_ref());
+            for c in conds {
+                if let Condition::Eq { field, .. } | Condition::Ne { field, .. } = c {
+                    if !f.index.contains_key(field) {
+                        return Err(FormsError::Inconsistent {
+                            path: format!("templates/{}.json", t.id.replacen('.', "/", 1)),
+                            message: format!("a condition refers to `{field}`, which is not a field of this form"),
+                        });
+                    }
+                }
+            }
             if f.fields.len() > MAX_FIELDS {
                 return Err(FormsError::Inconsistent {
                     path: format!("templates/{}.json", t.id.replacen('.', "/", 1)),
@@ -591,7 +607,8 @@ impl Catalog {
     }
 
     /// A blank record for a template: template ref, category, class code, CRS, default
-    /// 密级 and 登记时间 filled. `None` if the template id is unknown.
+    /// 密级, 登记时间 and 使用时间 = 现今地名 (the usual case; the surveyor changes it for a
+    /// historical name) filled. `None` if the template id is unknown.
     pub fn new_record(&self, template_id: &str, id: RecordId, clock: &dyn Clock) -> Option<Record> {
         let t = self.template(template_id)?;
         let mut fields = Map::new();

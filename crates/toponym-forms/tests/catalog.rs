@@ -205,3 +205,19 @@ fn a_class_code_key_missing_from_the_table_is_an_error() {
         "{e}"
     );
 }
+
+#[test]
+fn a_condition_on_a_missing_field_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_schemas(dir.path());
+    let f = dir.path().join("templates/infra/well.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
+    v["photo_required"]["field"] = "usage_kind".into();
+    std::fs::write(&f, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    let e = Catalog::load_dir(dir.path()).unwrap_err().to_string();
+    assert!(
+        e.contains("templates/infra/well.json") && e.contains("usage_kind"),
+        "{e}"
+    );
+}
