@@ -241,11 +241,24 @@ def fill_specific(t, extras):
     return out
 
 
-def narrative(t, name, spec, gen, place, year):
+YEAR_KEYS = ("built_year", "opened_year", "established_year", "founded_year", "completed_year",
+             "commissioned_year", "named_year")
+
+
+def narrative(t, name, spec, gen, place, year, built):
     tz = t["name_zh"].split("、")[0]
+    meaning = f"专名“{spec}”沿用当地传统称谓，" + (f"通名“{gen}”表明其为{tz}。" if gen else "为自然村名，不区分专名通名。")
+    if built:
+        # A modern facility: named when it was built or set up.
+        return {
+            "origin": f"{name}地处{place}，{built}年建成（设立）时以所在地旧称“{spec}”命名。",
+            "meaning": meaning,
+            "history": f"{built}年建成并命名，名称沿用至今；2026年地名普查时核实登记。",
+            "description": f"{name}位于{place}，属{tz}类地理实体，现状完好，是当地重要的地理方位参照。",
+        }
     return {
         "origin": f"{name}地处{place}，因当地世代相沿称“{spec}”而得名，{year}年前后已见于地方志书。",
-        "meaning": f"专名“{spec}”沿用当地传统称谓，" + (f"通名“{gen}”表明其为{tz}。" if gen else f"为自然村名，不区分专名通名。"),
+        "meaning": meaning,
         "history": f"{year}年前后形成并使用此名；1981年第一次地名普查时登记，名称沿用至今。",
         "description": f"{name}位于{place}，属{tz}类地理实体，现状保存良好，是当地重要的地理方位参照。",
     }
@@ -277,7 +290,8 @@ def valid_record(tid):
     rec_fields["survey_method"] = "实测" if t["geometry"] == "point" else "图解"
     rec_fields["position_source"] = "GNSS" if t["geometry"] == "point" else "影像"
     year = 1600 + (t["seq"] * 37) % 380
-    rec_fields.update(narrative(t, name, spec, gen, place, year))
+    built = next((extras[k] for k in YEAR_KEYS if k in extras), None)
+    rec_fields.update(narrative(t, name, spec, gen, place, year, built))
     rec_fields["sources"] = [{"kind": "一普成果", "detail": "《泰安市地名志》（1988年）"}, {"kind": "实地调查", "detail": f"{place}实地走访"}]
     if t.get("photo_required"):
         h = hashlib.sha256(name.encode()).hexdigest()
