@@ -341,7 +341,7 @@ pub fn validate_json_with(
     let mut geometry_bad = false;
     let geometry = match obj.get("geometry") {
         None | Some(Value::Null) => None,
-        Some(g) => match serde_json::from_value::<Geometry>(g.clone()) {
+        Some(g) => match <Geometry as serde::Deserialize>::deserialize(g) {
             Ok(g) => Some(g),
             Err(e) => {
                 geometry_bad = true;
