@@ -7,23 +7,38 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod cmd_survey;
+
 #[derive(Parser)]
-#[command(name = "toponym", version, about = "Place-name census (地名普查) toolkit")]
+#[command(
+    name = "toponym",
+    version,
+    about = "Place-name census (地名普查) toolkit"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// The surveyor's encrypted store: init, add, list, show, history, verify, export-gpkg.
+    Survey(cmd_survey::SurveyArgs),
+}
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
-    match cli.command {}
+    match cli.command {
+        Command::Survey(a) => cmd_survey::run(a),
+    }
 }
