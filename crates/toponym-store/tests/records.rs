@@ -246,7 +246,10 @@ fn bbox_query_confirms_candidates_exactly() {
         .unwrap();
     assert_eq!(river_sum.bbox, Some([116.95, 36.12, 117.3, 36.3]));
     assert!(river_sum.rep_point.is_some());
-    assert!(store.query_bbox([118.0, 36.0, 117.0, 37.0]).is_err());
+    assert!(matches!(
+        store.query_bbox([118.0, 36.0, 117.0, 37.0]),
+        Err(StoreError::InvalidQuery(_))
+    ));
 }
 
 #[test]
