@@ -7,23 +7,46 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod cmd_roman;
+mod cmd_templates;
+mod cmd_validate;
+
 #[derive(Parser)]
-#[command(name = "toponym", version, about = "Place-name census (地名普查) toolkit")]
+#[command(
+    name = "toponym",
+    version,
+    about = "Place-name census (地名普查) toolkit"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Romanise place names by the 1984 rules (罗马字母拼写).
+    Roman(cmd_roman::Args),
+    /// List the 75 templates, or show one template's fields.
+    Templates(cmd_templates::TemplatesArgs),
+    /// Validate record files against their templates.
+    Validate(cmd_validate::ValidateArgs),
+}
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
-    match cli.command {}
+    match cli.command {
+        Command::Roman(args) => cmd_roman::run(args),
+        Command::Templates(a) => cmd_templates::run(a),
+        Command::Validate(a) => cmd_validate::run(a),
+    }
 }

@@ -1,0 +1,257 @@
+//! Key derivation: Argon2id(passphrase, salt) → a 32-byte raw SQLCipher key.
+//!
+//! The salt and the Argon2 parameters must be readable before the key is known, so they
+//! live in a plaintext sidecar next to the database, `<db>.toponym-kdf` (JSON). It holds
+//! nothing secret: losing it makes the survey unopenable, so it is written (and synced)
+//! before the database is created. Giving SQLCipher a raw key skips its own PBKDF2, so
+//! the deliberate cost is paid exactly once, here.
+
+use std::fmt;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Result, StoreError};
+
+/// The surveyor's passphrase. `Debug` never prints it.
+#[derive(Clone)]
+pub struct Passphrase(String);
+
+impl Passphrase {
+    /// Wraps a passphrase.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self(text.into())
+    }
+
+    fn bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+impl fmt::Debug for Passphrase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Passphrase(***)")
+    }
+}
+
+/// Argon2id cost parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KdfParams {
+    /// Memory in KiB.
+    pub m_cost_kib: u32,
+    /// Passes.
+    pub t_cost: u32,
+    /// Lanes.
+    pub p_cost: u32,
+}
+
+impl KdfParams {
+    /// The parameters for real surveys: 256 MiB, 3 passes, 1 lane — about 0.7 s on the
+    /// reference 2-vCPU Xeon (see docs/benchmarks/store.md), well above OWASP's minimum.
+    pub fn production() -> Self {
+        Self {
+            m_cost_kib: 256 * 1024,
+            t_cost: 3,
+            p_cost: 1,
+        }
+    }
+
+    /// Cheap parameters for tests: the encryption is still real SQLCipher, only the
+    /// passphrase stretching is weak.
+    pub fn insecure_for_tests() -> Self {
+        Self {
+            m_cost_kib: 64,
+            t_cost: 1,
+            p_cost: 1,
+        }
+    }
+}
+
+/// What the sidecar says about the database file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct KdfFile {
+    pub format_version: u32,
+    /// `sqlcipher4` or `none` (unencrypted, benchmark use only).
+    pub encryption: String,
+    /// `argon2id` (v1.3) when encrypted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kdf: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params: Option<KdfParams>,
+    /// Hex salt, 16 bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salt: Option<String>,
+}
+
+/// A derived raw key, ready for SQLCipher (or the unencrypted marker).
+#[derive(Clone)]
+pub struct DerivedKey(pub(crate) Option<[u8; 32]>);
+
+impl fmt::Debug for DerivedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "DerivedKey(***)"
+        } else {
+            "DerivedKey(unencrypted)"
+        })
+    }
+}
+
+impl DerivedKey {
+    /// The `PRAGMA key` value, `"x'<64 hex digits>'"`, for inspecting a survey with the
+    /// `sqlcipher` shell (`PRAGMA key = "x'…'";`). `None` for an unencrypted file.
+    /// Treat the result like the passphrase itself.
+    pub fn sqlcipher_key_pragma(&self) -> Option<String> {
+        self.0.map(|k| format!("x'{}'", hex::encode(k)))
+    }
+}
+
+/// The sidecar path of a database path.
+pub fn sidecar_path(db: &Path) -> PathBuf {
+    let mut s = db.as_os_str().to_owned();
+    s.push(".toponym-kdf");
+    PathBuf::from(s)
+}
+
+pub(crate) fn argon2(pass: &Passphrase, salt: &[u8], p: KdfParams) -> Result<[u8; 32]> {
+    let params = argon2::Params::new(p.m_cost_kib, p.t_cost, p.p_cost, Some(32))
+        .map_err(|e| StoreError::Kdf(format!("bad Argon2 parameters {p:?}: {e}")))?;
+    let a = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+    let mut key = [0u8; 32];
+    a.hash_password_into(pass.bytes(), salt, &mut key)
+        .map_err(|e| StoreError::Kdf(format!("Argon2id failed: {e}")))?;
+    Ok(key)
+}
+
+pub(crate) fn write_sidecar(db: &Path, file: &KdfFile) -> Result<()> {
+    let path = sidecar_path(db);
+    let io = |source| StoreError::Io {
+        path: path.clone(),
+        source,
+    };
+    let text = serde_json::to_string_pretty(file)
+        .map_err(|e| StoreError::Kdf(format!("cannot serialise KDF parameters: {e}")))?;
+    let mut f = fs::File::create_new(&path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            StoreError::AlreadyExists { path: path.clone() }
+        } else {
+            io(e)
+        }
+    })?;
+    f.write_all(text.as_bytes()).map_err(io)?;
+    f.sync_all().map_err(io)?;
+    Ok(())
+}
+
+pub(crate) fn read_sidecar(db: &Path) -> Result<KdfFile> {
+    let path = sidecar_path(db);
+    let text = fs::read_to_string(&path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            StoreError::NotFound { path: path.clone() }
+        } else {
+            StoreError::Io {
+                path: path.clone(),
+                source: e,
+            }
+        }
+    })?;
+    let file: KdfFile = serde_json::from_str(&text).map_err(|e| StoreError::BadKdfFile {
+        path: path.clone(),
+        detail: e.to_string(),
+    })?;
+    if file.format_version != 1 {
+        return Err(StoreError::BadKdfFile {
+            path,
+            detail: format!(
+                "format_version {} is not supported (expected 1)",
+                file.format_version
+            ),
+        });
+    }
+    Ok(file)
+}
+
+/// Creates a fresh random salt.
+pub(crate) fn new_salt() -> Result<[u8; 16]> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| StoreError::Kdf(format!("no OS randomness: {e}")))?;
+    Ok(salt)
+}
+
+/// Derives the key for an existing survey from its sidecar. This is the deliberately slow
+/// step; `Store::open` is this plus `Store::open_with_key`.
+pub fn derive_key(db: &Path, pass: &Passphrase) -> Result<DerivedKey> {
+    let file = read_sidecar(db)?;
+    let bad = |detail: &str| StoreError::BadKdfFile {
+        path: sidecar_path(db),
+        detail: detail.to_owned(),
+    };
+    match file.encryption.as_str() {
+        "none" => Ok(DerivedKey(None)),
+        "sqlcipher4" => {
+            if file.kdf.as_deref() != Some("argon2id") {
+                return Err(bad("kdf must be \"argon2id\""));
+            }
+            let params = file.params.ok_or_else(|| bad("params missing"))?;
+            let salt = file
+                .salt
+                .as_deref()
+                .and_then(|s| hex::decode(s).ok())
+                .filter(|s| s.len() == 16)
+                .ok_or_else(|| bad("salt must be 32 hex digits"))?;
+            Ok(DerivedKey(Some(argon2(pass, &salt, params)?)))
+        }
+        other => Err(bad(&format!("unknown encryption {other:?}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn argon2id_key_depends_on_every_input() {
+        let p = KdfParams::insecure_for_tests();
+        let a = argon2(&Passphrase::new("泰山"), b"0123456789abcdef", p).unwrap();
+        assert_eq!(
+            a,
+            argon2(&Passphrase::new("泰山"), b"0123456789abcdef", p).unwrap()
+        );
+        assert_ne!(
+            a,
+            argon2(&Passphrase::new("泰山!"), b"0123456789abcdef", p).unwrap()
+        );
+        assert_ne!(
+            a,
+            argon2(&Passphrase::new("泰山"), b"0123456789abcdeF", p).unwrap()
+        );
+        let p2 = KdfParams { t_cost: 2, ..p };
+        assert_ne!(
+            a,
+            argon2(&Passphrase::new("泰山"), b"0123456789abcdef", p2).unwrap()
+        );
+    }
+
+    #[test]
+    fn passphrase_debug_is_redacted() {
+        assert_eq!(
+            format!("{:?}", Passphrase::new("secret")),
+            "Passphrase(***)"
+        );
+    }
+
+    #[test]
+    fn impossible_parameters_are_an_error_not_a_panic() {
+        let p = KdfParams {
+            m_cost_kib: 1,
+            t_cost: 0,
+            p_cost: 0,
+        };
+        assert!(matches!(
+            argon2(&Passphrase::new("x"), b"0123456789abcdef", p),
+            Err(StoreError::Kdf(_))
+        ));
+    }
+}

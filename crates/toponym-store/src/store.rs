@@ -1,0 +1,1063 @@
+//! The `Store`: opening (key, pragmas, migrations), writing records with their R*Tree
+//! box, name keys and audit entries in one transaction, and the read paths (by id, by
+//! bounding box, by name, by filter, as of an earlier time).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use geo::Intersects;
+use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use time::OffsetDateTime;
+use toponym_core::{Clock, Geometry, Record, RecordId, SystemClock, TemplateRef};
+
+use crate::audit::{self, AuditEntry, AuditVerification, Change};
+use crate::kdf::{self, DerivedKey, KdfFile, KdfParams, Passphrase};
+use crate::media::{self, Media, MediaInfo};
+use crate::names::{self, normalise_key, SearchKeys};
+use crate::{gpkg, migrate, Result, StoreError};
+
+/// Who makes a change (登记人, 审核人, an import tool).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// A name or account, recorded verbatim in the audit log.
+    pub name: String,
+}
+
+impl Actor {
+    /// An actor called `name`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { name: name.into() }
+    }
+}
+
+/// A record's place in the 专人填写、专人审核 workflow (`fields.workflow_status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WorkflowStatus {
+    /// Being filled in.
+    Draft,
+    /// The registrar says it is complete.
+    Complete,
+    /// The reviewer accepted it.
+    Reviewed,
+    /// The reviewer sent it back.
+    Returned,
+}
+
+impl WorkflowStatus {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Complete => "complete",
+            Self::Reviewed => "reviewed",
+            Self::Returned => "returned",
+        }
+    }
+}
+
+impl fmt::Display for WorkflowStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for WorkflowStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "draft" => Ok(Self::Draft),
+            "complete" => Ok(Self::Complete),
+            "reviewed" => Ok(Self::Reviewed),
+            "returned" => Ok(Self::Returned),
+            _ => Err(format!(
+                "unknown workflow status {s:?} (draft, complete, reviewed, returned)"
+            )),
+        }
+    }
+}
+
+/// One line of a listing: the queried columns, not the whole record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordSummary {
+    /// 记录标识.
+    pub record_id: RecordId,
+    /// Template id.
+    pub template_id: String,
+    /// 大类.
+    pub category: String,
+    /// 标准名称.
+    pub standard_name: Option<String>,
+    /// Workflow status.
+    pub workflow_status: String,
+    /// 密级.
+    pub secrecy: String,
+    /// 定位点 (lon, lat).
+    pub rep_point: Option<[f64; 2]>,
+    /// (west, south, east, north).
+    pub bbox: Option<[f64; 4]>,
+}
+
+/// A name-search result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NameHit {
+    /// The record found.
+    #[serde(flatten)]
+    pub summary: RecordSummary,
+    /// The stored key that matched.
+    pub matched_key: String,
+    /// Which name matched: standard, short, alias, former or pinyin.
+    pub kind: String,
+}
+
+/// Filters for [`Store::list`]; all given filters must hold.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListFilter {
+    /// Template id, e.g. `water.river`.
+    pub template: Option<String>,
+    /// 大类 as stored.
+    pub category: Option<String>,
+    /// Workflow status.
+    pub status: Option<WorkflowStatus>,
+    /// Name text (characters or pinyin, any part of a character name, start of pinyin).
+    pub text: Option<String>,
+    /// (west, south, east, north); confirmed exactly against the geometry.
+    pub bbox: Option<[f64; 4]>,
+    /// At most this many rows (default 1000).
+    pub limit: Option<usize>,
+}
+
+/// How long `open` took: the deliberate key derivation and everything else.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OpenTimings {
+    /// Argon2id.
+    pub kdf: Duration,
+    /// Opening, keying, pragmas, migrations check.
+    pub open: Duration,
+}
+
+/// An open survey database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    clock: Arc<dyn Clock>,
+    encrypted: bool,
+    timings: OpenTimings,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .field("encrypted", &self.encrypted)
+            .finish()
+    }
+}
+
+fn now_us(clock: &dyn Clock) -> i64 {
+    (clock.now().unix_timestamp_nanos() / 1000) as i64
+}
+
+/// Opens the file, applies the key and proves it works, then sets the durability pragmas.
+fn connect(path: &Path, key: &DerivedKey, create: bool) -> Result<Connection> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let conn = Connection::open_with_flags(path, flags)?;
+    if let Some(k) = key.sqlcipher_key_pragma() {
+        // A wrong key is reported as StoreError::WrongPassphrase; SQLCipher's own log
+        // lines about failed page decryption would only confuse the person at the CLI.
+        let _ = conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()));
+        conn.execute_batch(&format!("PRAGMA key = \"{k}\";"))?;
+    }
+    // The first read fails with SQLITE_NOTADB when the key does not decrypt page 1.
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    }) {
+        Ok(_) => {}
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == ErrorCode::NotADatabase => {
+            return Err(StoreError::WrongPassphrase {
+                path: path.to_owned(),
+            });
+        }
+        Err(e) => return Err(e.into()),
+    }
+    // Temp tables and sort spills stay in memory: no plaintext temporary files.
+    conn.execute_batch(
+        "PRAGMA temp_store = MEMORY;
+         PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA cache_size = -65536;",
+    )?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::Corrupt {
+            what: path.display().to_string(),
+            detail: format!("cannot switch to WAL journal (got {mode})"),
+        });
+    }
+    conn.busy_timeout(Duration::from_secs(10))?;
+    Ok(conn)
+}
+
+/// Columns derived from one record, validated.
+struct Row {
+    category: String,
+    class_code: Option<String>,
+    standard_name: Option<String>,
+    place_code: Option<String>,
+    census_status: Option<String>,
+    workflow_status: &'static str,
+    secrecy: String,
+    attributes: String,
+    geom: Option<Vec<u8>>,
+    rep: Option<[f64; 2]>,
+    bbox: Option<[f64; 4]>,
+}
+
+fn invalid(record: &Record, field: &str, detail: impl Into<String>) -> StoreError {
+    StoreError::InvalidRecord {
+        record_id: record.record_id.to_string(),
+        field: field.to_owned(),
+        detail: detail.into(),
+    }
+}
+
+fn derive_row(record: &Record) -> Result<Row> {
+    let text = |k: &str| record.text(k).map(str::to_owned);
+    let workflow_status = match record.fields.get("workflow_status") {
+        None | Some(Value::Null) => "draft",
+        Some(Value::String(s)) => WorkflowStatus::from_str(s)
+            .map_err(|e| invalid(record, "fields.workflow_status", e))?
+            .as_str(),
+        Some(other) => {
+            return Err(invalid(
+                record,
+                "fields.workflow_status",
+                format!("not text: {other}"),
+            ))
+        }
+    };
+    let secrecy = match record.fields.get("secrecy") {
+        None | Some(Value::Null) => "秘密".to_owned(),
+        Some(Value::String(s)) if matches!(s.as_str(), "公开" | "内部" | "秘密") => s.clone(),
+        Some(other) => {
+            return Err(invalid(
+                record,
+                "fields.secrecy",
+                format!("must be 公开, 内部 or 秘密, not {other}"),
+            ))
+        }
+    };
+    let geom = match &record.geometry {
+        None => None,
+        Some(g) => {
+            if g.positions()
+                .any(|p| !p[0].is_finite() || !p[1].is_finite())
+            {
+                return Err(invalid(record, "geometry", "has a non-finite coordinate"));
+            }
+            Some(
+                gpkg::encode(g, gpkg::SRS_CGCS2000)
+                    .ok_or_else(|| invalid(record, "geometry", "has no positions"))?,
+            )
+        }
+    };
+    let rep = match record.rep_point() {
+        Some(p) if p[0].is_finite() && p[1].is_finite() => Some(p),
+        Some(_) => {
+            return Err(invalid(
+                record,
+                "fields.rep_point",
+                "has a non-finite coordinate",
+            ))
+        }
+        None => record.geometry.as_ref().and_then(representative_point),
+    };
+    let bbox = record
+        .geometry
+        .as_ref()
+        .and_then(Geometry::bbox)
+        .or(rep.map(|p| [p[0], p[1], p[0], p[1]]));
+    let category = text("category").unwrap_or_else(|| {
+        record
+            .template
+            .id
+            .split('.')
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    });
+    let attributes = serde_json::to_string(&record.fields)
+        .map_err(|e| invalid(record, "fields", e.to_string()))?;
+    Ok(Row {
+        category,
+        class_code: text("class_code"),
+        standard_name: text("standard_name"),
+        place_code: text("place_code"),
+        census_status: text("census_status"),
+        workflow_status,
+        secrecy,
+        attributes,
+        geom,
+        rep,
+        bbox,
+    })
+}
+
+fn representative_point(g: &Geometry) -> Option<[f64; 2]> {
+    use geo::InteriorPoint;
+    match g {
+        Geometry::Point(p) => Some(*p),
+        other => other.to_geo().interior_point().map(|p| [p.x(), p.y()]),
+    }
+}
+
+/// The top-level paths of a record that the audit log tracks, with their values.
+fn audit_paths(r: &Record) -> Vec<(String, Value)> {
+    let mut v = vec![(
+        "template".to_owned(),
+        serde_json::to_value(&r.template).unwrap_or(Value::Null),
+    )];
+    if let Some(g) = &r.geometry {
+        v.push((
+            "geometry".to_owned(),
+            serde_json::to_value(g).unwrap_or(Value::Null),
+        ));
+    }
+    for (k, val) in &r.fields {
+        v.push((format!("fields.{k}"), val.clone()));
+    }
+    v
+}
+
+fn diff(old: &Record, new: &Record) -> Vec<Change> {
+    let old_map: Map<String, Value> = audit_paths(old).into_iter().collect();
+    let new_paths = audit_paths(new);
+    let mut changes = Vec::new();
+    for (path, value) in &new_paths {
+        if old_map.get(path) != Some(value) {
+            changes.push(Change {
+                field: path.clone(),
+                old: old_map.get(path).cloned(),
+                new: Some(value.clone()),
+            });
+        }
+    }
+    for (path, value) in &old_map {
+        if !new_paths.iter().any(|(p, _)| p == path) {
+            changes.push(Change {
+                field: path.clone(),
+                old: Some(value.clone()),
+                new: None,
+            });
+        }
+    }
+    changes
+}
+
+const RECORD_COLS: &str =
+    "record_id, template_id, template_version, template_hash, attributes, geom";
+
+fn record_from_row(r: &rusqlite::Row<'_>) -> Result<Record> {
+    let id: String = r.get(0)?;
+    let corrupt = |detail: String| StoreError::Corrupt {
+        what: format!("record {id}"),
+        detail,
+    };
+    let record_id = RecordId::from_str(&id).map_err(|e| corrupt(e.to_string()))?;
+    let fields: Map<String, Value> =
+        serde_json::from_str(&r.get::<_, String>(4)?).map_err(|e| corrupt(e.to_string()))?;
+    let geometry = match r.get::<_, Option<Vec<u8>>>(5)? {
+        None => None,
+        Some(b) => Some(gpkg::decode(&b).map_err(|e| corrupt(e.0))?.1),
+    };
+    Ok(Record {
+        record_id,
+        template: TemplateRef {
+            id: r.get(1)?,
+            version: r.get(2)?,
+            hash: r.get(3)?,
+        },
+        fields,
+        geometry,
+    })
+}
+
+const SUMMARY_COLS: &str = "r.record_id, r.template_id, r.category, r.standard_name, \
+     r.workflow_status, r.secrecy, r.rep_lon, r.rep_lat, r.min_x, r.min_y, r.max_x, r.max_y";
+
+fn summary_from_row(r: &rusqlite::Row<'_>) -> Result<RecordSummary> {
+    let id: String = r.get(0)?;
+    let record_id = RecordId::from_str(&id).map_err(|e| StoreError::Corrupt {
+        what: format!("record {id}"),
+        detail: e.to_string(),
+    })?;
+    let rep = match (r.get::<_, Option<f64>>(6)?, r.get::<_, Option<f64>>(7)?) {
+        (Some(x), Some(y)) => Some([x, y]),
+        _ => None,
+    };
+    let bbox = match (
+        r.get::<_, Option<f64>>(8)?,
+        r.get(9)?,
+        r.get(10)?,
+        r.get(11)?,
+    ) {
+        (Some(a), Some(b), Some(c), Some(d)) => Some([a, b, c, d]),
+        _ => None,
+    };
+    Ok(RecordSummary {
+        record_id,
+        template_id: r.get(1)?,
+        category: r.get(2)?,
+        standard_name: r.get(3)?,
+        workflow_status: r.get(4)?,
+        secrecy: r.get(5)?,
+        rep_point: rep,
+        bbox,
+    })
+}
+
+/// Writes one record inside the caller's transaction. Returns whether anything changed.
+fn put_in(
+    conn: &Connection,
+    at_us: i64,
+    record: &Record,
+    actor: &Actor,
+    reason: Option<&str>,
+    keys: &SearchKeys,
+) -> Result<bool> {
+    let row = derive_row(record)?;
+    let id = record.record_id.to_string();
+    let existing: Option<(i64, i64, Record)> = {
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {RECORD_COLS}, rid, revision FROM records WHERE record_id = ?1"
+        ))?;
+        let mut rows = stmt.query([&id])?;
+        match rows.next()? {
+            Some(r) => Some((r.get(6)?, r.get(7)?, record_from_row(r)?)),
+            None => None,
+        }
+    };
+    let [w, s, e, n] = row.bbox.map_or([None; 4], |b| b.map(Some));
+    let (rid, changes) = match existing {
+        None => {
+            conn.prepare_cached(
+                "INSERT INTO records (record_id, template_id, template_version, template_hash,
+                     category, class_code, standard_name, place_code, census_status,
+                     workflow_status, secrecy, attributes, geom, rep_lon, rep_lat,
+                     min_x, min_y, max_x, max_y, revision, updated_at_us)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+                         ?16, ?17, ?18, ?19, 1, ?20)",
+            )?
+            .execute(params![
+                id,
+                record.template.id,
+                record.template.version,
+                record.template.hash,
+                row.category,
+                row.class_code,
+                row.standard_name,
+                row.place_code,
+                row.census_status,
+                row.workflow_status,
+                row.secrecy,
+                row.attributes,
+                row.geom,
+                row.rep.map(|p| p[0]),
+                row.rep.map(|p| p[1]),
+                w,
+                s,
+                e,
+                n,
+                at_us
+            ])?;
+            let whole =
+                serde_json::to_value(record).map_err(|e| invalid(record, "*", e.to_string()))?;
+            (
+                conn.last_insert_rowid(),
+                vec![Change {
+                    field: "*".into(),
+                    old: None,
+                    new: Some(whole),
+                }],
+            )
+        }
+        Some((rid, revision, old)) => {
+            let changes = diff(&old, record);
+            if changes.is_empty() {
+                return Ok(false);
+            }
+            conn.prepare_cached(
+                "UPDATE records SET template_id = ?2, template_version = ?3, template_hash = ?4,
+                     category = ?5, class_code = ?6, standard_name = ?7, place_code = ?8,
+                     census_status = ?9, workflow_status = ?10, secrecy = ?11, attributes = ?12,
+                     geom = ?13, rep_lon = ?14, rep_lat = ?15, min_x = ?16, min_y = ?17,
+                     max_x = ?18, max_y = ?19, revision = ?20, updated_at_us = ?21
+                 WHERE rid = ?1",
+            )?
+            .execute(params![
+                rid,
+                record.template.id,
+                record.template.version,
+                record.template.hash,
+                row.category,
+                row.class_code,
+                row.standard_name,
+                row.place_code,
+                row.census_status,
+                row.workflow_status,
+                row.secrecy,
+                row.attributes,
+                row.geom,
+                row.rep.map(|p| p[0]),
+                row.rep.map(|p| p[1]),
+                w,
+                s,
+                e,
+                n,
+                revision + 1,
+                at_us
+            ])?;
+            conn.prepare_cached("DELETE FROM records_rtree WHERE id = ?1")?
+                .execute([rid])?;
+            conn.prepare_cached("DELETE FROM name_keys WHERE rid = ?1")?
+                .execute([rid])?;
+            (rid, changes)
+        }
+    };
+    if let Some([w, s, e, n]) = row.bbox {
+        conn.prepare_cached(
+            "INSERT INTO records_rtree (id, min_x, max_x, min_y, max_y) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![rid, w, e, s, n])?;
+    }
+    {
+        let mut ins = conn.prepare_cached(
+            "INSERT OR IGNORE INTO name_keys (key, rid, kind, pos) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for (key, kind, pos) in names::key_rows(record, keys) {
+            ins.execute(params![key, rid, kind, pos])?;
+        }
+    }
+    audit::append(conn, &id, at_us, &actor.name, reason, &changes)?;
+    Ok(true)
+}
+
+/// A write transaction handed to [`Store::with_transaction`]. Dropping it without the
+/// closure returning `Ok` rolls everything back.
+pub struct StoreTx<'a> {
+    tx: rusqlite::Transaction<'a>,
+    clock: Arc<dyn Clock>,
+}
+
+impl StoreTx<'_> {
+    /// Inserts or updates one record (see [`Store::put_record`]).
+    pub fn put_record(
+        &self,
+        record: &Record,
+        actor: &Actor,
+        reason: Option<&str>,
+        keys: &SearchKeys,
+    ) -> Result<bool> {
+        put_in(
+            &self.tx,
+            now_us(self.clock.as_ref()),
+            record,
+            actor,
+            reason,
+            keys,
+        )
+    }
+}
+
+fn bbox_sql_args(b: [f64; 4]) -> Result<[f64; 4]> {
+    let [w, s, e, n] = b;
+    if !b.iter().all(|v| v.is_finite()) || w > e || s > n {
+        return Err(StoreError::InvalidRecord {
+            record_id: "-".into(),
+            field: "bbox".into(),
+            detail: format!("{b:?} is not west,south,east,north with west ≤ east, south ≤ north"),
+        });
+    }
+    Ok(b)
+}
+
+/// True when the stored geometry (or point) really meets the query box.
+fn confirm(bbox: [f64; 4], summary: &RecordSummary, geom: Option<&[u8]>) -> Result<bool> {
+    let [w, s, e, n] = bbox;
+    if let Some(b) = summary.bbox {
+        if b[2] < w || b[0] > e || b[3] < s || b[1] > n {
+            return Ok(false);
+        }
+    }
+    let Some(blob) = geom else {
+        return Ok(summary
+            .rep_point
+            .is_some_and(|p| p[0] >= w && p[0] <= e && p[1] >= s && p[1] <= n));
+    };
+    let (_, g) = gpkg::decode(blob).map_err(|err| StoreError::Corrupt {
+        what: format!("geometry of record {}", summary.record_id),
+        detail: err.0,
+    })?;
+    if let Geometry::Point(p) = g {
+        return Ok(p[0] >= w && p[0] <= e && p[1] >= s && p[1] <= n);
+    }
+    let rect = geo::Rect::new(geo::coord! { x: w, y: s }, geo::coord! { x: e, y: n });
+    Ok(g.to_geo().intersects(&rect))
+}
+
+/// The smallest string greater than every string starting with `prefix`.
+fn prefix_end(prefix: &str) -> String {
+    format!("{prefix}\u{10FFFF}")
+}
+
+impl Store {
+    /// Creates a new encrypted survey at `path` (plus its `<path>.toponym-kdf` sidecar).
+    pub fn create(path: impl AsRef<Path>, pass: &Passphrase, params: KdfParams) -> Result<Store> {
+        let path = path.as_ref();
+        let salt = kdf::new_salt()?;
+        let t0 = Instant::now();
+        let key = DerivedKey(Some(kdf::argon2(pass, &salt, params)?));
+        let kdf_time = t0.elapsed();
+        let file = KdfFile {
+            format_version: 1,
+            encryption: "sqlcipher4".into(),
+            kdf: Some("argon2id".into()),
+            params: Some(params),
+            salt: Some(hex::encode(salt)),
+        };
+        Self::create_with(path, &file, key, kdf_time)
+    }
+
+    /// Creates an UNENCRYPTED survey. Only for measuring the cost of encryption; never for
+    /// real census data.
+    pub fn create_unencrypted(path: impl AsRef<Path>) -> Result<Store> {
+        let file = KdfFile {
+            format_version: 1,
+            encryption: "none".into(),
+            kdf: None,
+            params: None,
+            salt: None,
+        };
+        Self::create_with(path.as_ref(), &file, DerivedKey(None), Duration::ZERO)
+    }
+
+    fn create_with(
+        path: &Path,
+        file: &KdfFile,
+        key: DerivedKey,
+        kdf_time: Duration,
+    ) -> Result<Store> {
+        if path.exists() {
+            return Err(StoreError::AlreadyExists {
+                path: path.to_owned(),
+            });
+        }
+        kdf::write_sidecar(path, file)?;
+        let result = (|| {
+            let t0 = Instant::now();
+            let conn = connect(path, &key, true)?;
+            let mut store = Store {
+                conn,
+                path: path.to_owned(),
+                clock: Arc::new(SystemClock),
+                encrypted: key.0.is_some(),
+                timings: OpenTimings {
+                    kdf: kdf_time,
+                    open: Duration::ZERO,
+                },
+            };
+            migrate::apply(&mut store.conn, now_us(store.clock.as_ref()))?;
+            store.timings.open = t0.elapsed();
+            Ok(store)
+        })();
+        if result.is_err() {
+            // Leave nothing half-made behind: a sidecar without a database would block a
+            // retry with AlreadyExists.
+            let _ = std::fs::remove_file(kdf::sidecar_path(path));
+            let _ = std::fs::remove_file(path);
+        }
+        result
+    }
+
+    /// Opens an existing survey. A wrong passphrase gives [`StoreError::WrongPassphrase`].
+    pub fn open(path: impl AsRef<Path>, pass: &Passphrase) -> Result<Store> {
+        let path = path.as_ref();
+        if !path.exists() {
+            return Err(StoreError::NotFound {
+                path: path.to_owned(),
+            });
+        }
+        let t0 = Instant::now();
+        let key = kdf::derive_key(path, pass)?;
+        let kdf_time = t0.elapsed();
+        let mut store = Self::open_with_key(path, &key)?;
+        store.timings.kdf = kdf_time;
+        Ok(store)
+    }
+
+    /// Opens with a key already derived by [`crate::kdf::derive_key`].
+    pub fn open_with_key(path: impl AsRef<Path>, key: &DerivedKey) -> Result<Store> {
+        let path = path.as_ref();
+        if !path.exists() {
+            return Err(StoreError::NotFound {
+                path: path.to_owned(),
+            });
+        }
+        let t0 = Instant::now();
+        let conn = connect(path, key, false)?;
+        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > migrate::latest() {
+            return Err(StoreError::SchemaTooNew {
+                path: path.to_owned(),
+                found,
+                supported: migrate::latest(),
+            });
+        }
+        let mut store = Store {
+            conn,
+            path: path.to_owned(),
+            clock: Arc::new(SystemClock),
+            encrypted: key.0.is_some(),
+            timings: OpenTimings::default(),
+        };
+        if found < migrate::latest() {
+            migrate::apply(&mut store.conn, now_us(store.clock.as_ref()))?;
+        }
+        store.timings.open = t0.elapsed();
+        Ok(store)
+    }
+
+    /// Replaces the clock used for audit timestamps (tests use a `FixedClock`).
+    pub fn set_clock(&mut self, clock: Arc<dyn Clock>) {
+        self.clock = clock;
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether the file is encrypted.
+    pub fn is_encrypted(&self) -> bool {
+        self.encrypted
+    }
+
+    /// How long opening took.
+    pub fn open_timings(&self) -> OpenTimings {
+        self.timings
+    }
+
+    /// The schema version (`PRAGMA user_version`).
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// `PRAGMA integrity_check`: `"ok"` or the problems found, one per line.
+    pub fn integrity_check(&self) -> Result<String> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let lines: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(lines.join("\n"))
+    }
+
+    /// Runs `f` in one write transaction; commits only if it returns `Ok`.
+    pub fn with_transaction<T>(&mut self, f: impl FnOnce(&StoreTx<'_>) -> Result<T>) -> Result<T> {
+        let clock = self.clock.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let stx = StoreTx { tx, clock };
+        let out = f(&stx)?;
+        stx.tx.commit()?;
+        Ok(out)
+    }
+
+    /// Inserts or updates a record. A new record gets one `*` audit entry; an update gets
+    /// one entry per changed path; an identical record changes nothing. Returns whether
+    /// anything changed.
+    pub fn put_record(
+        &mut self,
+        record: &Record,
+        actor: &Actor,
+        reason: Option<&str>,
+        keys: &SearchKeys,
+    ) -> Result<bool> {
+        self.with_transaction(|tx| tx.put_record(record, actor, reason, keys))
+    }
+
+    /// Writes many records in one transaction: all or none. Returns how many changed.
+    pub fn put_records(
+        &mut self,
+        records: &[(Record, SearchKeys)],
+        actor: &Actor,
+        reason: Option<&str>,
+    ) -> Result<usize> {
+        self.with_transaction(|tx| {
+            let mut n = 0;
+            for (r, k) in records {
+                n += usize::from(tx.put_record(r, actor, reason, k)?);
+            }
+            Ok(n)
+        })
+    }
+
+    /// The current state of a record.
+    pub fn get_record(&self, id: &RecordId) -> Result<Option<Record>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {RECORD_COLS} FROM records WHERE record_id = ?1"
+        ))?;
+        let mut rows = stmt.query([id.to_string()])?;
+        match rows.next()? {
+            Some(r) => Ok(Some(record_from_row(r)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// How many records the store holds.
+    pub fn count(&self) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM records", [], |r| r.get::<_, i64>(0))?
+            as u64)
+    }
+
+    /// Every audit entry of a record, oldest first.
+    pub fn history(&self, id: &RecordId) -> Result<Vec<AuditEntry>> {
+        audit::history(&self.conn, id)
+    }
+
+    /// The record as it was at `at` (rebuilt from the audit log); `None` if it did not
+    /// exist yet.
+    pub fn record_at(&self, id: &RecordId, at: OffsetDateTime) -> Result<Option<Record>> {
+        audit::rebuild(&audit::history(&self.conn, id)?, at)
+    }
+
+    /// Recomputes the audit hash chain.
+    pub fn verify_audit_chain(&self) -> Result<AuditVerification> {
+        audit::verify(&self.conn)
+    }
+
+    /// Records whose geometry (or point) meets the box `[west, south, east, north]`: R*Tree
+    /// candidates confirmed with exact predicates.
+    pub fn query_bbox(&self, bbox: [f64; 4]) -> Result<Vec<RecordSummary>> {
+        let [w, s, e, n] = bbox_sql_args(bbox)?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLS}, r.geom FROM records_rtree t JOIN records r ON r.rid = t.id
+             WHERE t.max_x >= ?1 AND t.min_x <= ?3 AND t.max_y >= ?2 AND t.min_y <= ?4"
+        ))?;
+        let mut rows = stmt.query(params![w, s, e, n])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let summary = summary_from_row(r)?;
+            let geom: Option<Vec<u8>> = r.get(12)?;
+            if confirm(bbox, &summary, geom.as_deref())? {
+                out.push(summary);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records whose standard name, short name, alias or former name contains `text`, or
+    /// whose pinyin key starts with it (spaces, case and tone marks ignored). Exact
+    /// matches first, then matches at a name's start, then the rest.
+    pub fn search_names(&self, text: &str, limit: usize) -> Result<Vec<NameHit>> {
+        let q = normalise_key(text);
+        if q.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let scan = limit.saturating_mul(8).saturating_add(64) as i64;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT key, rid, kind, pos FROM name_keys WHERE key >= ?1 AND key < ?2 LIMIT ?3",
+        )?;
+        // (rank, rid, matched key, kind); rank = (not at a name's start, not exact, length).
+        type Rank = (bool, bool, usize);
+        let mut best: Vec<(Rank, i64, String, String)> = Vec::new();
+        let mut rows = stmt.query(params![q, prefix_end(&q), scan])?;
+        while let Some(r) = rows.next()? {
+            let key: String = r.get(0)?;
+            let rid: i64 = r.get(1)?;
+            let kind: String = r.get(2)?;
+            let pos: i64 = r.get(3)?;
+            let rank = (pos != 0, key != q, key.len());
+            match best.iter_mut().find(|b| b.1 == rid) {
+                Some(b) if rank < b.0 => *b = (rank, rid, key, kind),
+                Some(_) => {}
+                None => best.push((rank, rid, key, kind)),
+            }
+        }
+        best.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        best.truncate(limit);
+        let mut get = self.conn.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLS} FROM records r WHERE r.rid = ?1"
+        ))?;
+        let mut out = Vec::with_capacity(best.len());
+        for (_, rid, key, kind) in best {
+            let mut rows = get.query([rid])?;
+            if let Some(r) = rows.next()? {
+                out.push(NameHit {
+                    summary: summary_from_row(r)?,
+                    matched_key: key,
+                    kind,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records matching every given filter, in insertion order.
+    pub fn list(&self, filter: &ListFilter) -> Result<Vec<RecordSummary>> {
+        let mut sql = format!("SELECT {SUMMARY_COLS}, r.geom FROM records r WHERE 1 = 1");
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        let mut arg = |sql: &mut String, clause: &str, v: rusqlite::types::Value| {
+            args.push(v);
+            sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
+        };
+        if let Some(t) = &filter.template {
+            arg(&mut sql, " AND r.template_id = ?", t.clone().into());
+        }
+        if let Some(c) = &filter.category {
+            arg(&mut sql, " AND r.category = ?", c.clone().into());
+        }
+        if let Some(s) = filter.status {
+            arg(
+                &mut sql,
+                " AND r.workflow_status = ?",
+                s.as_str().to_owned().into(),
+            );
+        }
+        if let Some(t) = &filter.text {
+            let q = normalise_key(t);
+            arg(
+                &mut sql,
+                " AND r.rid IN (SELECT rid FROM name_keys WHERE key >= ?",
+                q.clone().into(),
+            );
+            arg(&mut sql, " AND key < ?)", prefix_end(&q).into());
+        }
+        if let Some(b) = filter.bbox {
+            let [w, s, e, n] = bbox_sql_args(b)?;
+            arg(
+                &mut sql,
+                " AND r.rid IN (SELECT id FROM records_rtree WHERE max_x >= ?",
+                w.into(),
+            );
+            arg(&mut sql, " AND min_x <= ?", e.into());
+            arg(&mut sql, " AND max_y >= ?", s.into());
+            arg(&mut sql, " AND min_y <= ?)", n.into());
+        }
+        let limit = filter.limit.unwrap_or(1000);
+        sql.push_str(" ORDER BY r.rid");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            if out.len() >= limit {
+                break;
+            }
+            let summary = summary_from_row(r)?;
+            if let Some(b) = filter.bbox {
+                let geom: Option<Vec<u8>> = r.get(12)?;
+                if !confirm(b, &summary, geom.as_deref())? {
+                    continue;
+                }
+            }
+            out.push(summary);
+        }
+        Ok(out)
+    }
+
+    /// Stores a photo or audio file by its SHA-256 (a second add of the same bytes is a
+    /// no-op) and returns what was learnt from it.
+    pub fn add_media(&mut self, bytes: &[u8], file_name: &str) -> Result<MediaInfo> {
+        let sha = media::sha256_hex(bytes);
+        if let Some(m) = self.media_info(&sha)? {
+            return Ok(m);
+        }
+        let info = media::describe(bytes, file_name);
+        self.conn.execute(
+            "INSERT INTO media (sha256, file_name, mime, size, bytes, thumbnail, exif_lon,
+                                exif_lat, exif_time, added_at_us)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                info.sha256,
+                info.file_name,
+                info.mime,
+                info.size as i64,
+                bytes,
+                info.thumbnail,
+                info.exif_point.map(|p| p[0]),
+                info.exif_point.map(|p| p[1]),
+                info.exif_time,
+                now_us(self.clock.as_ref())
+            ],
+        )?;
+        Ok(info)
+    }
+
+    fn media_info(&self, sha256: &str) -> Result<Option<MediaInfo>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT sha256, file_name, mime, size, thumbnail, exif_lon, exif_lat, exif_time
+                 FROM media WHERE sha256 = ?1",
+                [sha256],
+                |r| {
+                    let point = match (r.get::<_, Option<f64>>(5)?, r.get::<_, Option<f64>>(6)?) {
+                        (Some(x), Some(y)) => Some([x, y]),
+                        _ => None,
+                    };
+                    Ok(MediaInfo {
+                        sha256: r.get(0)?,
+                        file_name: r.get(1)?,
+                        mime: r.get(2)?,
+                        size: r.get::<_, i64>(3)? as u64,
+                        thumbnail: r.get(4)?,
+                        exif_point: point,
+                        exif_time: r.get(7)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// A stored media file by its SHA-256 (hex).
+    pub fn media(&self, sha256: &str) -> Result<Option<Media>> {
+        let Some(info) = self.media_info(sha256)? else {
+            return Ok(None);
+        };
+        let bytes: Vec<u8> =
+            self.conn
+                .query_row("SELECT bytes FROM media WHERE sha256 = ?1", [sha256], |r| {
+                    r.get(0)
+                })?;
+        Ok(Some(Media { info, bytes }))
+    }
+
+    /// Writes every record to a plain (unencrypted) OGC GeoPackage at `out`. Records above
+    /// 公开 are refused unless `allow_classified`; the report then carries a warning.
+    pub fn export_gpkg(
+        &self,
+        out: impl AsRef<Path>,
+        allow_classified: bool,
+    ) -> Result<crate::ExportReport> {
+        crate::export::export(&self.conn, out.as_ref(), allow_classified)
+    }
+
+    /// Forces the WAL into the main file (used before copying a survey).
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+}

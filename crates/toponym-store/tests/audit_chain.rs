@@ -1,0 +1,127 @@
+//! The audit log is tamper-evident: altering an entry, removing one from the middle, or
+//! cutting entries off the end is detected by `verify_audit_chain`. The tampering is done
+//! the way an attacker holding the passphrase would: with the sqlcipher key on the raw file.
+
+// Tests may unwrap: a panic is the failure report.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::*;
+use serde_json::json;
+use toponym_core::SeededIdGenerator;
+use toponym_store::{derive_key, Actor, SearchKeys, Store};
+
+/// A survey with 3 records, one of them edited twice: 5 entries.
+fn survey_with_history() -> Survey {
+    let (survey, mut store) = new_survey();
+    let ids = SeededIdGenerator::new(1_714_550_400_000, 11);
+    let actor = Actor::new("王测");
+    let mut r = point_record(&ids, "泰山", 117.1, 36.26);
+    store
+        .put_record(&r, &actor, None, &SearchKeys::default())
+        .unwrap();
+    store
+        .put_record(
+            &point_record(&ids, "徂徕山", 117.3, 36.0),
+            &actor,
+            None,
+            &SearchKeys::default(),
+        )
+        .unwrap();
+    r.fields.insert("standard_name".into(), json!("泰山主峰"));
+    store
+        .put_record(&r, &actor, Some("更正"), &SearchKeys::default())
+        .unwrap();
+    r.fields.insert("elevation_m".into(), json!(1545));
+    store
+        .put_record(&r, &actor, None, &SearchKeys::default())
+        .unwrap();
+    store
+        .put_record(
+            &point_record(&ids, "蒿里山", 117.12, 36.18),
+            &actor,
+            None,
+            &SearchKeys::default(),
+        )
+        .unwrap();
+    let v = store.verify_audit_chain().unwrap();
+    assert!(v.is_intact(), "{v:?}");
+    assert_eq!(v.entries, 5);
+    survey
+}
+
+fn tamper(survey: &Survey, sql: &str) -> toponym_store::AuditVerification {
+    let key = derive_key(&survey.path, &pass())
+        .unwrap()
+        .sqlcipher_key_pragma()
+        .unwrap();
+    let conn = rusqlite::Connection::open(&survey.path).unwrap();
+    conn.execute_batch(&format!("PRAGMA key = \"{key}\"; {sql}"))
+        .unwrap();
+    drop(conn);
+    Store::open(&survey.path, &pass())
+        .unwrap()
+        .verify_audit_chain()
+        .unwrap()
+}
+
+#[test]
+fn an_altered_value_is_detected_at_its_entry() {
+    let s = survey_with_history();
+    let v = tamper(
+        &s,
+        "UPDATE audit_log SET new_value = '\"华山\"' WHERE seq = 3",
+    );
+    assert_eq!(v.first_bad_seq, Some(3), "{v:?}");
+    assert!(v.problem.unwrap().contains("altered"));
+}
+
+#[test]
+fn an_altered_actor_or_time_is_detected() {
+    let s = survey_with_history();
+    assert_eq!(
+        tamper(&s, "UPDATE audit_log SET actor = '李某' WHERE seq = 4").first_bad_seq,
+        Some(4)
+    );
+    let s = survey_with_history();
+    assert_eq!(
+        tamper(&s, "UPDATE audit_log SET at_us = at_us - 1 WHERE seq = 2").first_bad_seq,
+        Some(2)
+    );
+}
+
+#[test]
+fn a_removed_middle_entry_is_detected() {
+    let s = survey_with_history();
+    let v = tamper(&s, "DELETE FROM audit_log WHERE seq = 2");
+    assert_eq!(v.first_bad_seq, Some(2), "{v:?}");
+    assert!(v.problem.unwrap().contains("missing"));
+}
+
+#[test]
+fn a_rehashed_forgery_still_breaks_the_link_to_the_next_entry() {
+    // Replace entry 3 with a self-consistent but different hash: entry 4's prev_hash
+    // no longer matches.
+    let s = survey_with_history();
+    let v = tamper(
+        &s,
+        "UPDATE audit_log SET hash = 'ab' || substr(hash, 3) WHERE seq = 3",
+    );
+    assert_eq!(v.first_bad_seq, Some(3));
+}
+
+#[test]
+fn cutting_entries_off_the_end_is_detected_by_the_head() {
+    let s = survey_with_history();
+    let v = tamper(&s, "DELETE FROM audit_log WHERE seq >= 4");
+    assert!(!v.is_intact());
+    assert!(v.problem.unwrap().contains("cut off"));
+}
+
+#[test]
+fn an_untouched_log_stays_intact_after_reopening() {
+    let s = survey_with_history();
+    let v = tamper(&s, "SELECT 1");
+    assert!(v.is_intact(), "{v:?}");
+}
