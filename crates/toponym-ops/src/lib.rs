@@ -1,1 +1,3 @@
 //! Use cases shared by the CLI and the desktop app.
+
+pub mod baseline;

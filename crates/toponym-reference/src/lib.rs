@@ -21,7 +21,9 @@ pub mod provenance;
 pub mod townships;
 
 pub use aliases::{Aliases, FormerName, Renaming, ShortName};
-pub use baseline::{plan_baseline, BaselineEntry, BaselinePlan, CensusStatus, SkippedRow};
+pub use baseline::{
+    plan_baseline, BaselineCounts, BaselineEntry, BaselinePlan, CensusStatus, SkippedRow,
+};
 pub use boundaries::{AdminArea, Boundaries};
 pub use divisions::{Division, DivisionLevel, DivisionTable};
 pub use editions::{Edition, StatUnit, UnitLevel};
