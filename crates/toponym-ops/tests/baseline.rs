@@ -1,5 +1,6 @@
 //! Import of the investigation list into a real encrypted survey file, from the real
 //! tables and from damaged copies of them written to disk.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns
 
 use toponym_ops::baseline::{import_baseline, load_editions, load_reference_tables, BaselineError};
 use toponym_reference::{builtin, RefError};

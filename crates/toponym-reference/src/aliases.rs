@@ -202,7 +202,7 @@ fn parse_renamings(file: &str, text: &str) -> Result<Vec<Renaming>, RefError> {
         })?;
         let l: Vec<&str> = left.split('\t').collect();
         let new_path: Vec<String> = right.split('\t').map(|s| s.trim().to_owned()).collect();
-        if l.len() < 4 || (l.len() - 2) % 2 != 0 {
+        if l.len() < 4 || l.len() & 1 == 1 {
             return Err(RefError::malformed(
                 file,
                 line,

@@ -1,6 +1,7 @@
 //! The investigation-list baseline of 泰山区 and 岱岳区 from the real 2016 and 2021 tables.
 //! Expected counts were counted independently from the CSV files (a union of the codes of
 //! towns and villages in each county) and are stated here with how they arise.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns
 
 use toponym_reference::baseline::{comparable_name, template_for_code};
 use toponym_reference::{builtin, plan_baseline, CensusStatus, UnitLevel};

@@ -1,5 +1,6 @@
 //! The Tai'an outlines (converted from GCJ-02) and the Yellow River line, checked against
 //! each other and against the 2016 village centres.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns
 
 use toponym_core::Geometry;
 use toponym_reference::builtin;

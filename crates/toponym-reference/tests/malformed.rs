@@ -1,5 +1,6 @@
 //! Malformed and truncated inputs, made from the real files: every error names the file,
 //! the line and the reason.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns
 
 use toponym_reference::geojson::Datum;
 use toponym_reference::{
@@ -62,7 +63,7 @@ fn a_bad_value_names_its_line_and_column() {
 fn a_row_with_a_missing_field_is_reported() {
     let text = real("taian_2016");
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
-    lines[10] = lines[10].rsplitn(2, ',').nth(1).unwrap().to_owned();
+    lines[10] = lines[10].rsplit_once(',').unwrap().0.to_owned();
     let bad = lines.join("\n") + "\n";
     let e = Edition::parse_vonng(prov("v", "vonng.csv"), 2016, &bad).unwrap_err();
     assert_eq!(

@@ -1,5 +1,6 @@
 //! Tests of the shipped reference tables, read through the same loaders the app uses, with
 //! expectations taken from the published sources (not from this code).
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns
 
 use time::macros::date;
 use toponym_reference::builtin;
