@@ -8,12 +8,20 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 
 /// (name, crate, bench name, what it measures)
-pub const TARGETS: &[(&str, &str, &str, &str)] = &[(
-    "forms",
-    "toponym-forms",
-    "validate",
-    "record validation throughput on one core (100 000 records)",
-)];
+pub const TARGETS: &[(&str, &str, &str, &str)] = &[
+    (
+        "forms",
+        "toponym-forms",
+        "validate",
+        "record validation throughput on one core (100 000 records)",
+    ),
+    (
+        "romanise",
+        "toponym-romanise",
+        "romanise",
+        "names/s on one core over the township list, side by side with pypinyin",
+    ),
+];
 
 /// Entry point.
 pub fn main(root: &Path, args: &[String]) -> Result<()> {

@@ -215,8 +215,8 @@ fn show(c: &Catalog, id: &str, all: bool, as_json: bool) -> ExitCode {
 /// Runs the subcommand.
 pub fn run(args: TemplatesArgs) -> ExitCode {
     let c = Catalog::builtin();
-    if c.templates().is_empty() {
-        errln!("error: the built-in template catalogue is empty (a defective build)");
+    if let Some(e) = Catalog::builtin_error() {
+        errln!("error: the built-in template catalogue is defective: {e}");
         return ExitCode::from(2);
     }
     match args.cmd {

@@ -51,6 +51,10 @@ struct Outcome {
 
 /// Runs the subcommand.
 pub fn run(args: ValidateArgs) -> ExitCode {
+    if let Some(e) = Catalog::builtin_error() {
+        errln!("error: the built-in template catalogue is defective: {e}");
+        return ExitCode::from(2);
+    }
     let catalog = Catalog::builtin();
     let opts = ValidateOptions {
         now: Some(SystemClock.now()),

@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::OnceLock;
 
+use rustc_hash::FxHashMap;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -27,13 +28,17 @@ mod embedded {
 /// The format version this code reads.
 pub const FORMAT_VERSION: u32 = 1;
 
+/// Most fields one form (common + own) may have; validation keeps per-field state in a
+/// fixed array of this size so that it never allocates for a clean record.
+pub const MAX_FIELDS: usize = 128;
+
 /// A template compiled for validation: common and own fields merged, with an index.
 #[derive(Debug, Clone)]
 pub(crate) struct Form {
     /// Common fields (overridden in place by same-key template fields), then own fields.
     pub fields: Vec<FieldDef>,
-    /// Key → position in `fields`.
-    pub index: HashMap<String, usize>,
+    /// Key → position in `fields` (Fx hash: keys are short, trusted template data).
+    pub index: FxHashMap<String, usize>,
 }
 
 /// All templates, categories, common fields and class codes.
@@ -43,7 +48,7 @@ pub struct Catalog {
     categories: CategoriesFile,
     templates: Vec<Template>,
     forms: Vec<Form>,
-    by_id: HashMap<String, usize>,
+    by_id: FxHashMap<String, usize>,
     class_codes: ClassCodeTable,
     code_by_key: HashMap<String, usize>,
 }
@@ -184,22 +189,29 @@ impl Catalog {
     /// The catalogue shipped in the binary (parsed on first use).
     ///
     /// The embedded files are checked by this crate's tests, so a failure here is a build
-    /// defect; it is reported once on stderr and an empty catalogue is used rather than
-    /// panicking in a surveyor's hands.
+    /// defect. Rather than panic in a surveyor's hands, an empty catalogue is returned and
+    /// `builtin_error()` says what went wrong (the CLI and the app check it at start-up).
     pub fn builtin() -> &'static Catalog {
-        static CELL: OnceLock<Catalog> = OnceLock::new();
+        static EMPTY: OnceLock<Catalog> = OnceLock::new();
+        match Self::builtin_result() {
+            Ok(c) => c,
+            Err(_) => EMPTY.get_or_init(Catalog::empty),
+        }
+    }
+
+    /// Why the embedded catalogue failed to load, if it did.
+    pub fn builtin_error() -> Option<&'static str> {
+        Self::builtin_result().as_ref().err().map(String::as_str)
+    }
+
+    fn builtin_result() -> &'static Result<Catalog, String> {
+        static CELL: OnceLock<Result<Catalog, String>> = OnceLock::new();
         CELL.get_or_init(|| {
             let sources: Vec<(String, &str)> = embedded::EMBEDDED
                 .iter()
                 .map(|(p, t)| ((*p).to_owned(), *t))
                 .collect();
-            match Catalog::from_sources(&sources) {
-                Ok(c) => c,
-                Err(e) => {
-                    eprintln!("toponym-forms: embedded templates are defective: {e}");
-                    Catalog::empty()
-                }
-            }
+            Catalog::from_sources(&sources).map_err(|e| e.to_string())
         })
     }
 
@@ -222,7 +234,7 @@ impl Catalog {
             },
             templates: vec![],
             forms: vec![],
-            by_id: HashMap::new(),
+            by_id: FxHashMap::default(),
             class_codes: ClassCodeTable {
                 format_version: FORMAT_VERSION,
                 id: "class-codes".into(),
@@ -426,7 +438,7 @@ impl Catalog {
                 .unwrap_or(usize::MAX);
             (cat, t.seq)
         });
-        let mut by_id = HashMap::new();
+        let mut by_id = FxHashMap::default();
         for (i, t) in templates.iter().enumerate() {
             if by_id.insert(t.id.clone(), i).is_some() {
                 return Err(FormsError::Inconsistent {
@@ -456,7 +468,34 @@ impl Catalog {
                 }
             }
         }
-        let forms = templates.iter().map(|t| compile(&common, t)).collect();
+        let forms: Vec<Form> = templates.iter().map(|t| compile(&common, t)).collect();
+        for (t, f) in templates.iter().zip(&forms) {
+            // Conditions must name fields that exist on the form they are evaluated on.
+            let conds = f
+                .fields
+                .iter()
+                .filter_map(|d| d.required_if.as_ref())
+                .chain(t.photo_required.as_ref());
+            for c in conds {
+                if let Condition::Eq { field, .. } | Condition::Ne { field, .. } = c {
+                    if !f.index.contains_key(field) {
+                        return Err(FormsError::Inconsistent {
+                            path: format!("templates/{}.json", t.id.replacen('.', "/", 1)),
+                            message: format!("a condition refers to `{field}`, which is not a field of this form"),
+                        });
+                    }
+                }
+            }
+            if f.fields.len() > MAX_FIELDS {
+                return Err(FormsError::Inconsistent {
+                    path: format!("templates/{}.json", t.id.replacen('.', "/", 1)),
+                    message: format!(
+                        "the form has {} fields; at most {MAX_FIELDS} are supported",
+                        f.fields.len()
+                    ),
+                });
+            }
+        }
         Ok(Catalog {
             common,
             categories,
@@ -568,7 +607,8 @@ impl Catalog {
     }
 
     /// A blank record for a template: template ref, category, class code, CRS, default
-    /// 密级 and 登记时间 filled. `None` if the template id is unknown.
+    /// 密级, 登记时间 and 使用时间 = 现今地名 (the usual case; the surveyor changes it for a
+    /// historical name) filled. `None` if the template id is unknown.
     pub fn new_record(&self, template_id: &str, id: RecordId, clock: &dyn Clock) -> Option<Record> {
         let t = self.template(template_id)?;
         let mut fields = Map::new();

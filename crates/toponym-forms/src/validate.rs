@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use time::OffsetDateTime;
 use toponym_core::{Finding, Geometry, Message, Record, RecordId, Severity};
 
-use crate::catalog::{Catalog, Form};
+use crate::catalog::{Catalog, Form, MAX_FIELDS};
 use crate::model::{Condition, FieldCheck, FieldDef, FieldKind, Stage, Template};
 use crate::rules;
 
@@ -61,6 +61,8 @@ pub(crate) struct Ctx<'a> {
     pub geometry: Option<&'a Geometry>,
     pub opts: &'a ValidateOptions,
     pub out: Vec<Finding>,
+    /// Filled values by form-field position: the per-record lookup table every rule uses.
+    pub vals: [Option<&'a Value>; MAX_FIELDS],
 }
 
 /// Builds a message.
@@ -84,22 +86,27 @@ impl<'a> Ctx<'a> {
             .push(Finding::new(None, sev, path.to_string(), message));
     }
 
+    /// A form field's value, if filled (looked up in the per-record table, not the map).
+    pub fn get(&self, key: &str) -> Option<&'a Value> {
+        self.form
+            .index
+            .get(key)
+            .and_then(|&i| self.vals.get(i).copied().flatten())
+    }
+
     /// A field's non-blank text.
     pub fn text(&self, key: &str) -> Option<&'a str> {
-        self.fields
-            .get(key)
-            .and_then(Value::as_str)
-            .filter(|s| !s.trim().is_empty())
+        self.get(key).and_then(Value::as_str)
     }
 
     /// A field's integer.
     pub fn int(&self, key: &str) -> Option<i64> {
-        self.fields.get(key).and_then(Value::as_i64)
+        self.get(key).and_then(Value::as_i64)
     }
 
     /// Whether a field is filled (not null, not blank, not an empty list or object).
     pub fn filled(&self, key: &str) -> bool {
-        self.fields.get(key).is_some_and(is_filled)
+        self.get(key).is_some()
     }
 
     fn holds(&self, c: &Condition) -> bool {
@@ -138,7 +145,11 @@ impl Stage {
 pub(crate) fn is_filled(v: &Value) -> bool {
     match v {
         Value::Null => false,
-        Value::String(s) => !s.trim().is_empty(),
+        // Fast path: a string that starts with a visible ASCII byte is filled.
+        Value::String(s) => match s.as_bytes().first() {
+            Some(b) if *b > b' ' && *b < 0x80 => true,
+            _ => !s.trim().is_empty(),
+        },
         Value::Array(a) => !a.is_empty(),
         Value::Object(o) => !o.is_empty(),
         _ => true,
@@ -330,7 +341,7 @@ pub fn validate_json_with(
     let mut geometry_bad = false;
     let geometry = match obj.get("geometry") {
         None | Some(Value::Null) => None,
-        Some(g) => match serde_json::from_value::<Geometry>(g.clone()) {
+        Some(g) => match <Geometry as serde::Deserialize>::deserialize(g) {
             Ok(g) => Some(g),
             Err(e) => {
                 geometry_bad = true;
@@ -433,28 +444,16 @@ fn validate_parts(
         geometry,
         opts,
         out: std::mem::take(out),
+        vals: [None; MAX_FIELDS],
     };
     run(&mut cx);
     *out = cx.out;
 }
 
-/// Presence bitset sized for the largest form (checked when the catalogue is compiled).
-struct Present([u64; 4]);
-
-impl Present {
-    fn set(&mut self, i: usize) {
-        if i < 256 {
-            self.0[i / 64] |= 1 << (i % 64);
-        }
-    }
-    fn get(&self, i: usize) -> bool {
-        i >= 256 || self.0[i / 64] & (1 << (i % 64)) != 0
-    }
-}
-
 fn run(cx: &mut Ctx<'_>) {
-    let mut present = Present([0; 4]);
     let fields = cx.fields;
+    // Pass 1: map every filled value to its form position (so that rules can look at any
+    // field whatever the key order in the file), reporting keys the form does not have.
     for (key, v) in fields {
         let Some(&i) = cx.form.index.get(key.as_str()) else {
             if key.starts_with('_') {
@@ -502,16 +501,17 @@ fn run(cx: &mut Ctx<'_>) {
             );
             continue;
         };
-        if !is_filled(v) {
-            continue;
+        if is_filled(v) {
+            if let Some(slot) = cx.vals.get_mut(i) {
+                *slot = Some(v);
+            }
         }
-        present.set(i);
-        let def = &cx.form.fields[i];
-        check_value(cx, def, v, &P::Field(key));
     }
-    // Presence pass: required fields and conditional requirements.
-    for (i, def) in cx.form.fields.iter().enumerate() {
-        if present.get(i) {
+    // Pass 2, in form order: check each value, or whether a missing one is required.
+    let form = cx.form;
+    for (i, def) in form.fields.iter().enumerate() {
+        if let Some(v) = cx.vals.get(i).copied().flatten() {
+            check_value(cx, def, v, &P::Field(&def.key));
             continue;
         }
         let needed = def.required || def.required_if.as_ref().is_some_and(|c| cx.condition(c));
@@ -730,7 +730,11 @@ fn check_value(cx: &mut Ctx<'_>, def: &FieldDef, v: &Value, path: &P<'_>) {
         FieldKind::AdminCodes => rules::l_6_enum_values::check_admin_codes(cx, def, v, path),
         FieldKind::Person => {
             let ok = match v {
-                Value::String(s) => !s.trim().is_empty(),
+                // Fast path: a string that starts with a visible ASCII byte is filled.
+                Value::String(s) => match s.as_bytes().first() {
+                    Some(b) if *b > b' ' && *b < 0x80 => true,
+                    _ => !s.trim().is_empty(),
+                },
                 Value::Object(o) => o
                     .get("name")
                     .and_then(Value::as_str)
@@ -778,22 +782,28 @@ fn is_sha256(s: &str) -> bool {
 
 /// Parses `YYYY-MM-DD` (or `YYYY` / `YYYY-MM` when `partial`) into (year, month, day).
 pub(crate) fn parse_date(s: &str, partial: bool) -> Option<(i32, u8, u8)> {
-    let parts: Vec<&str> = s.split('-').collect();
-    let num = |p: &str, n: usize| {
-        (p.len() == n && p.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| p.parse::<u32>().ok())
-            .flatten()
-    };
-    match parts.as_slice() {
-        [y] if partial => Some((num(y, 4)? as i32, 0, 0)),
-        [y, m] if partial => {
-            let m = num(m, 2)?;
-            (1..=12)
-                .contains(&m)
-                .then_some((num(y, 4)? as i32, m as u8, 0))
+    fn num(p: &str, n: usize) -> Option<u32> {
+        if p.len() == n && p.bytes().all(|b| b.is_ascii_digit()) {
+            p.parse().ok()
+        } else {
+            None
         }
-        [y, m, d] => {
-            let (y, m, d) = (num(y, 4)? as i32, num(m, 2)?, num(d, 2)?);
+    }
+    let mut parts = s.split('-');
+    let y = num(parts.next()?, 4)? as i32;
+    let m = parts.next();
+    let d = parts.next();
+    if parts.next().is_some() {
+        return None;
+    }
+    match (m, d) {
+        (None, _) if partial => Some((y, 0, 0)),
+        (Some(m), None) if partial => {
+            let m = num(m, 2)?;
+            (1..=12).contains(&m).then_some((y, m as u8, 0))
+        }
+        (Some(m), Some(d)) => {
+            let (m, d) = (num(m, 2)?, num(d, 2)?);
             let month = time::Month::try_from(m as u8).ok()?;
             time::Date::from_calendar_date(y, month, d as u8).ok()?;
             Some((y, m as u8, d as u8))

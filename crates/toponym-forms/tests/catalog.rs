@@ -14,6 +14,7 @@ fn schemas_dir() -> PathBuf {
 
 #[test]
 fn builtin_has_75_templates_in_census_order_with_the_documented_category_counts() {
+    assert_eq!(Catalog::builtin_error(), None);
     let c = Catalog::builtin();
     assert_eq!(c.templates().len(), 75);
     let cats: Vec<&str> = c.categories().iter().map(|c| c.id.as_str()).collect();
@@ -201,6 +202,22 @@ fn a_class_code_key_missing_from_the_table_is_an_error() {
     let e = Catalog::load_dir(dir.path()).unwrap_err().to_string();
     assert!(
         e.contains("templates/building/pavilion.json") && e.contains("宝塔"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_condition_on_a_missing_field_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_schemas(dir.path());
+    let f = dir.path().join("templates/infra/well.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
+    v["photo_required"]["field"] = "usage_kind".into();
+    std::fs::write(&f, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    let e = Catalog::load_dir(dir.path()).unwrap_err().to_string();
+    assert!(
+        e.contains("templates/infra/well.json") && e.contains("usage_kind"),
         "{e}"
     );
 }

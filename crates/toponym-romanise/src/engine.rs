@@ -11,8 +11,45 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::numerals;
 use crate::syllable;
-use crate::tables::{Level, Policy, SpecialRow, SylId, Tables};
-use crate::{Flag, Outcome, Request};
+use crate::tables::{
+    Level, Policy, SpecialRow, SylId, Tables, FLAG_REGIONAL, FLAG_SURNAME, FLAG_WATCH,
+};
+use crate::{Flag, Junction, Outcome, Request, Settings};
+
+/// One-character abbreviations of provincial-level units, for coordinated names (京津, 青藏).
+const PROVINCE_ABBREVIATIONS: &str =
+    "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀贵黔云滇藏陕秦甘陇青宁新港澳台";
+
+type Found = (usize, usize, Level, crate::tables::Span);
+
+/// Buffers reused from one name to the next on the same thread, so romanising a name allocates
+/// little beyond its output strings.
+#[derive(Default)]
+struct Pool {
+    norm: String,
+    units: Vec<Unit>,
+    pieces: Vec<(Piece, bool)>,
+    syl: Vec<SylId>,
+    lvl: Vec<Level>,
+    hs: String,
+    offs: Vec<usize>,
+    found: Vec<Found>,
+    taken: Vec<bool>,
+    buf: String,
+    generic: String,
+}
+
+thread_local! {
+    static POOL: std::cell::Cell<Option<Box<Pool>>> = const { std::cell::Cell::new(None) };
+}
+
+fn take_pool() -> Box<Pool> {
+    POOL.with(|p| p.take()).unwrap_or_default()
+}
+
+fn put_pool(pool: Box<Pool>) {
+    POOL.with(|p| p.set(Some(pool)));
+}
 
 /// Marker syllable for an erhua 儿 written as a bare "r" (R12).
 const ERHUA: SylId = SylId::MAX;
@@ -37,6 +74,8 @@ enum Piece {
     Ordinal { di: Option<usize>, value: u32 },
     /// A fixed form (transliterated minority-language specific part).
     Literal(Box<str>),
+    /// Two coordinated abbreviations written with a hyphen (Jīng-Jīn), by setting.
+    Coord(usize, usize),
 }
 
 fn flag(
@@ -97,7 +136,11 @@ fn normalise(
         ' ' | '\u{3000}' | '\t' | '\u{a0}' => {}
         _ => norm.push(c),
     };
-    if is_nfc_quick(name.chars()) == IsNormalized::Yes {
+    // Plain ASCII and unified ideographs never change under NFC; skip the check for them.
+    let simple = name
+        .chars()
+        .all(|c| (c as u32) < 0x300 || ('\u{3400}'..='\u{9fff}').contains(&c));
+    if simple || is_nfc_quick(name.chars()) == IsNormalized::Yes {
         name.chars().for_each(&mut push);
     } else {
         name.nfc().for_each(&mut push);
@@ -208,7 +251,10 @@ fn find_generic(t: &Tables, policy: &Policy, units: &[Unit], buf: &mut String) -
         tail += 1;
     }
     let max = policy.max_generic.min(tail).min(n.saturating_sub(1));
-    for k in (1..=max).rev() {
+    let Some(&mask) = han_at(units, n - 1).and_then(|c| policy.lens_by_last.get(&c)) else {
+        return n;
+    };
+    for k in (1..=max).rev().filter(|k| mask & (1u32 << k) != 0) {
         if han_string(units, n - k..n, buf)
             && policy.generics.contains(buf.as_str())
             && !(policy.proper_names
@@ -228,7 +274,7 @@ fn place_word_spans(t: &Tables, units: &[Unit], g: usize, buf: &mut String) -> b
     for i in g.saturating_sub(t.max_word)..g {
         for j in g + 1..=n.min(i + t.max_word) {
             if han_string(units, i..j, buf) {
-                if let Some(e) = t.words.get(buf.as_str()) {
+                if let Some(e) = t.word(buf.as_str()) {
                     if !e.special.is_empty() || e.lexicon.is_some() {
                         return true;
                     }
@@ -374,9 +420,13 @@ fn segment_specific(
         }
     }
     if split_at.is_none() {
-        for f in &t.embedded_features {
-            let k = f.chars().count();
-            if end >= k + 2 && han_string(units, end - k..end, buf) && buf.as_str() == &**f {
+        let last = end.checked_sub(1).and_then(|i| han_at(units, i));
+        for (f, f_last, k) in &t.embedded_features {
+            if Some(*f_last) == last
+                && end >= k + 2
+                && han_string(units, end - k..end, buf)
+                && buf.as_str() == &**f
+            {
                 split_at = Some(end - k);
                 break;
             }
@@ -384,7 +434,8 @@ fn segment_specific(
     }
 
     // §7: a specific part with an official transliteration is replaced by it.
-    if han_string(units, 0..end, buf) {
+    let may_translit = han_at(units, 0).is_some_and(|c| t.translit_first.contains(&c));
+    if may_translit && han_string(units, 0..end, buf) {
         if let Some(rows) = t.translit.get(buf.as_str()) {
             let admin = cx.req.admin_code.unwrap_or("");
             let row = rows
@@ -442,6 +493,7 @@ fn pick_special<'a>(
 }
 
 /// Resolve readings of the Han units (§4 step 3). Returns per-unit syllable and level.
+#[allow(clippy::too_many_arguments)]
 fn resolve(
     cx: &mut Ctx<'_, '_>,
     units: &[Unit],
@@ -449,6 +501,8 @@ fn resolve(
     lvl: &mut Vec<Level>,
     hs: &mut String,
     offs: &mut Vec<usize>,
+    found: &mut Vec<Found>,
+    taken: &mut Vec<bool>,
 ) {
     let t = cx.t;
     syl.clear();
@@ -508,15 +562,20 @@ fn resolve(
     }
 
     // (b)–(d): words found in the name, applied by level, longer words first.
-    let mut found: Vec<(usize, usize, Level, crate::tables::Span)> = Vec::new();
+    found.clear();
     for i in 0..n {
         if !matches!(units[i], Unit::Han { .. }) {
             continue;
         }
         let max = t.max_word.min(n - i);
-        for k in (2..=max).rev() {
+        for k in 2..=max {
             let key = &hs[offs[i]..offs[i + k]];
-            let Some(e) = t.words.get(key) else { continue };
+            // Every proper prefix of a word is in the map (marked `longer`), so a miss means
+            // no longer word starts here either.
+            let Some((entry, longer)) = t.lookup(key) else {
+                break;
+            };
+            let Some(e) = entry else { continue };
             if !e.special.is_empty() {
                 let (row, ambiguous) = pick_special(&e.special, cx.req.admin_code, t);
                 if ambiguous {
@@ -554,11 +613,19 @@ fn resolve(
             if let Some(s) = e.phrase {
                 found.push((i, k, Level::Phrase, s));
             }
+            if !longer {
+                break;
+            }
         }
     }
-    found.sort_by(|a, b| a.2.cmp(&b.2).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0)));
-    let mut taken = vec![false; n];
-    for (i, k, level, span) in found {
+    // By level, then longer words first, then left to right; one packed integer key keeps this
+    // cheap for the handful of matches a name has.
+    found.sort_unstable_by_key(|&(i, k, level, _)| {
+        ((level as u64) << 40) | ((u64::from(u32::MAX) - k as u64) << 8) | (i as u64 & 0xff)
+    });
+    taken.clear();
+    taken.resize(n, false);
+    for &(i, k, level, span) in found.iter() {
         if taken[i..i + k].iter().any(|&x| x) {
             continue;
         }
@@ -568,26 +635,140 @@ fn resolve(
             taken[i + j] = true;
         }
     }
+    // Surname positions: before 家, or a one-character specific before a settlement word
+    // (曾家庄 Zēngjiāzhuāng, 单庄 Shànzhuāng). A guess, so the level stays below the lexicon.
+    for i in 0..n {
+        let Unit::Han { c, .. } = units[i] else {
+            continue;
+        };
+        if lvl[i] < Level::Phrase {
+            continue;
+        }
+        if !t.may_have(c, FLAG_SURNAME) {
+            continue;
+        }
+        let Some(&s) = t.surname.get(&c) else {
+            continue;
+        };
+        let next = han_at(units, i + 1);
+        let settlement =
+            i == 0 && next.is_some_and(|x| "庄村集营寨屯店楼湾坊堡圩岗洼桥".contains(x));
+        if next == Some('家') || settlement {
+            syl[i] = s;
+            lvl[i] = Level::Surname;
+        }
+    }
+
+    // Regional defaults of single characters (圩 xū in the south).
+    if let Some(admin) = cx.req.admin_code {
+        for (i, u) in units.iter().enumerate() {
+            if let (Unit::Han { c, .. }, true) = (u, lvl[i] >= Level::Phrase) {
+                if !t.may_have(*c, FLAG_REGIONAL) {
+                    continue;
+                }
+                if let Some(rows) = t.regional.get(c) {
+                    if let Some((_, s)) = rows.iter().find(|(p, _)| admin.starts_with(&**p)) {
+                        syl[i] = *s;
+                        lvl[i] = Level::Lexicon;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Upper-case a toneless syllable (ASCII plus ü) for the sign form.
+fn push_upper(s: &str, out: &mut String) {
+    if s.is_ascii() {
+        out.extend(s.bytes().map(|b| char::from(b.to_ascii_uppercase())));
+    } else {
+        out.extend(s.chars().flat_map(char::to_uppercase));
+    }
 }
 
 /// Run the pipeline.
-pub(crate) fn romanise(t: &Tables, req: &Request<'_>) -> Outcome {
+/// Everything the pipeline decided about one name before writing it out.
+struct Analysis {
+    norm: String,
+    units: Vec<Unit>,
+    pieces: Vec<(Piece, bool)>,
+    syl: Vec<SylId>,
+    lvl: Vec<Level>,
+    g: usize,
+    join_all: bool,
+    user: bool,
+    flags: Vec<Flag>,
+    pool: Box<Pool>,
+}
+
+impl Analysis {
+    /// Give the buffers back for the next name on this thread.
+    fn recycle(self) {
+        let mut pool = self.pool;
+        pool.norm = self.norm;
+        pool.units = self.units;
+        pool.pieces = self.pieces;
+        pool.syl = self.syl;
+        pool.lvl = self.lvl;
+        put_pool(pool);
+    }
+}
+
+/// Run the pipeline.
+pub(crate) fn romanise(t: &Tables, req: &Request<'_>, settings: &Settings) -> Outcome {
+    match analyse(t, req, settings) {
+        Ok(a) => assemble(t, a),
+        Err(out) => *out,
+    }
+}
+
+/// Per-character readings and where each came from (for review screens and the probe).
+pub(crate) fn explain(t: &Tables, req: &Request<'_>) -> Option<Vec<crate::Reading>> {
+    let a = analyse(t, req, &Settings::default()).ok()?;
+    let mut out = Vec::new();
+    for (i, u) in a.units.iter().enumerate() {
+        if let Unit::Han { c, pos } = *u {
+            let pinyin = if a.syl[i] == ERHUA {
+                "r".to_string()
+            } else {
+                t.syls[a.syl[i] as usize].toned.to_string()
+            };
+            let source = match a.lvl[i] {
+                Level::Override => crate::ReadingSource::Override,
+                Level::Special => crate::ReadingSource::Special,
+                Level::Lexicon => crate::ReadingSource::Lexicon,
+                Level::Phrase => crate::ReadingSource::Phrase,
+                Level::Surname => crate::ReadingSource::Surname,
+                Level::Default => crate::ReadingSource::Default,
+            };
+            out.push(crate::Reading {
+                position: pos,
+                character: c,
+                pinyin,
+                source,
+            });
+        }
+    }
+    a.recycle();
+    Some(out)
+}
+
+fn analyse(t: &Tables, req: &Request<'_>, settings: &Settings) -> Result<Analysis, Box<Outcome>> {
     if !is_chinese_language(req.language) {
         let lang = req.language.unwrap_or("").trim();
-        return Outcome::ManualRequired {
+        return Err(Box::new(Outcome::ManualRequired {
             reason: Message::new(
                 "roman.minority_language",
                 format!("语种为“{lang}”的少数民族语地名须按原语音译，不能按汉字普通话读音生成拼写，请人工填写"),
                 format!("the name is in {lang}: transliterate it from that language by hand; Mandarin readings of the characters do not apply"),
             )
             .with("language", lang),
-        };
+        }));
     }
-    let mut norm = String::with_capacity(req.name.len());
-    let mut units = Vec::with_capacity(8);
-    if let Err(out) = normalise(t, req.name, &mut norm, &mut units) {
-        return *out;
-    }
+    let mut pool = take_pool();
+    let mut norm = std::mem::take(&mut pool.norm);
+    let mut units = std::mem::take(&mut pool.units);
+    normalise(t, req.name, &mut norm, &mut units)?;
     let mut cx = Ctx {
         t,
         req,
@@ -613,7 +794,7 @@ pub(crate) fn romanise(t: &Tables, req: &Request<'_>) -> Outcome {
         }
     };
     let n = units.len();
-    let mut buf = String::new();
+    let mut buf = std::mem::take(&mut pool.buf);
 
     // Step 2: segmentation.
     let user = req.segmentation.and_then(|(s, g)| {
@@ -637,27 +818,54 @@ pub(crate) fn romanise(t: &Tables, req: &Request<'_>) -> Outcome {
     };
     if user.is_none() && policy.absorb_modifiers && g > 1 && g < n {
         if let Some(c) = han_at(&units, g - 1) {
-            if t.modifiers.contains(&c) {
+            let gbt = settings.junction == Junction::Gbt2012 && matches!(c, '内' | '外');
+            if t.modifiers.contains(&c) || gbt {
                 g -= 1;
             }
         }
     }
-    let mut pieces: Vec<(Piece, bool)> = Vec::with_capacity(4);
+    let mut pieces = std::mem::take(&mut pool.pieces);
+    pieces.clear();
     if policy.join_all {
         // R3: a natural village is one word; the generic (if the user gave one) is still reported.
         pieces.push((Piece::Units(0..n), false));
     } else {
-        let mut generic = String::new();
+        let mut generic = std::mem::take(&mut pool.generic);
         han_string(&units, g..n, &mut generic);
         segment_specific(&mut cx, policy, &units, g, &generic, &mut pieces, &mut buf);
+        pool.generic = generic;
+        let coord_template = matches!(
+            req.template_id,
+            None | Some("transport.highway" | "transport.railway" | "terrain.region")
+        );
+        if settings.hyphenate_coordinations && coord_template && g == 2 && g < n {
+            let abbr = |i| han_at(&units, i).is_some_and(|c| PROVINCE_ABBREVIATIONS.contains(c));
+            if abbr(0)
+                && abbr(1)
+                && matches!(pieces.as_slice(), [(Piece::Units(r), false)] if *r == (0..2))
+            {
+                pieces[0] = (Piece::Coord(0, 1), false);
+            }
+        }
         if g < n {
             pieces.push((Piece::Units(g..n), true));
         }
     }
 
     // Step 3: readings.
-    let (mut syl, mut lvl, mut hs, mut offs) = (Vec::new(), Vec::new(), String::new(), Vec::new());
-    resolve(&mut cx, &units, &mut syl, &mut lvl, &mut hs, &mut offs);
+    let mut syl = std::mem::take(&mut pool.syl);
+    let mut lvl = std::mem::take(&mut pool.lvl);
+    let (mut hs, mut offs) = (std::mem::take(&mut pool.hs), std::mem::take(&mut pool.offs));
+    resolve(
+        &mut cx,
+        &units,
+        &mut syl,
+        &mut lvl,
+        &mut hs,
+        &mut offs,
+        &mut pool.found,
+        &mut pool.taken,
+    );
     if g < n && han_string(&units, g..n, &mut buf) {
         if let Some(&span) = t.generic_readings.get(buf.as_str()) {
             for (j, &s) in t.span(span).iter().enumerate() {
@@ -674,11 +882,15 @@ pub(crate) fn romanise(t: &Tables, req: &Request<'_>) -> Outcome {
     for (p, _) in &pieces {
         if let Piece::Units(r) = p {
             let last = r.end - 1;
-            if r.len() >= 2 && han_at(&units, last) == Some('儿') && lvl[last] >= Level::Phrase {
+            // Administrative names (proper_names policy) write 儿 as a full syllable.
+            if !policy.proper_names
+                && r.len() >= 2
+                && han_at(&units, last) == Some('儿')
+                && lvl[last] >= Level::Phrase
+            {
                 let word = &hs[offs[last - 1]..offs[last + 1]];
                 let in_dict = t
-                    .words
-                    .get(word)
+                    .word(word)
                     .is_some_and(|e| e.phrase.is_some() || e.lexicon.is_some());
                 if !in_dict && han_at(&units, last - 1).is_some() {
                     syl[last] = ERHUA;
@@ -691,21 +903,29 @@ pub(crate) fn romanise(t: &Tables, req: &Request<'_>) -> Outcome {
     for (i, u) in units.iter().enumerate() {
         if let Unit::Han { c, pos } = *u {
             if lvl[i] >= Level::Phrase {
+                if !t.may_have(c, FLAG_WATCH) {
+                    continue;
+                }
                 if let Some(alts) = t.watch.get(&c) {
                     let got = if syl[i] == ERHUA {
                         "r"
                     } else {
                         &t.syls[syl[i] as usize].toned
                     };
-                    let how_zh = if lvl[i] == Level::Phrase {
-                        "通用词典"
+                    let (how_zh, how_en) = if syl[i] == ERHUA {
+                        (
+                            "儿化规则（R12：词末的“儿”写作 r）",
+                            "the erhua rule (R12: a word-final 儿 is written r)",
+                        )
+                    } else if lvl[i] == Level::Phrase {
+                        ("通用词典", "the general dictionary")
+                    } else if lvl[i] == Level::Surname {
+                        (
+                            "姓氏读音（处于姓氏位置）",
+                            "its surname reading (surname position)",
+                        )
                     } else {
-                        "单字默认读音"
-                    };
-                    let how_en = if lvl[i] == Level::Phrase {
-                        "the general dictionary"
-                    } else {
-                        "the single-character default"
+                        ("单字默认读音", "the single-character default")
                     };
                     cx.flags.push(flag(
                         "roman.polyphone_unconfirmed",
@@ -720,13 +940,34 @@ pub(crate) fn romanise(t: &Tables, req: &Request<'_>) -> Outcome {
         }
     }
 
-    // Step 4: assemble.
+    pool.hs = hs;
+    pool.offs = offs;
+    pool.buf = buf;
+    Ok(Analysis {
+        pool,
+        norm,
+        units,
+        pieces,
+        syl,
+        lvl,
+        g,
+        join_all: policy.join_all,
+        user: user.is_some(),
+        flags: cx.flags,
+    })
+}
+
+/// Step 4: write the words out (R9–R12), with the key and sign forms.
+fn assemble(t: &Tables, mut a: Analysis) -> Outcome {
+    let flags = std::mem::take(&mut a.flags);
+    let (norm, units, pieces, syl) = (&a.norm, &a.units, &a.pieces, &a.syl);
+    let (g, join_all, user) = (a.g, a.join_all, a.user);
+    let n = units.len();
     let mut roman = String::with_capacity(norm.len() * 2);
     let mut roman_generic = String::new();
     let mut key = String::with_capacity(norm.len() * 2);
     let mut sign = String::with_capacity(norm.len() * 2);
-    for (p, is_generic) in &pieces {
-        let start = roman.len();
+    for (p, is_generic) in pieces {
         if !roman.is_empty() {
             roman.push(' ');
             sign.push(' ');
@@ -740,15 +981,27 @@ pub(crate) fn romanise(t: &Tables, req: &Request<'_>) -> Outcome {
                     sign.extend(syllable::base_letter(c).to_uppercase());
                 }
             }
+            Piece::Coord(a1, b1) => {
+                for (k, i) in [*a1, *b1].into_iter().enumerate() {
+                    // Coordinations are built only from abbreviation characters, never 儿.
+                    let Some(s) = t.syls.get(syl[i] as usize) else {
+                        continue;
+                    };
+                    if k > 0 {
+                        roman.push('-');
+                        sign.push('-');
+                    }
+                    syllable::push_capitalised(&s.toned, &mut roman);
+                    key.push_str(&s.key);
+                    push_upper(&s.plain, &mut sign);
+                }
+            }
             Piece::Ordinal { di, value } => {
-                if let Some(i) = di {
-                    let s = &t.syls[syl[*i] as usize];
+                if let Some(s) = di.and_then(|i| t.syls.get(syl[i] as usize)) {
                     syllable::push_capitalised(&s.toned, &mut roman);
                     roman.push('-');
                     key.push_str(&s.key);
-                    for c in s.plain.chars() {
-                        sign.extend(c.to_uppercase());
-                    }
+                    push_upper(&s.plain, &mut sign);
                     sign.push('-');
                 }
                 let digits = value.to_string();
@@ -777,9 +1030,7 @@ pub(crate) fn romanise(t: &Tables, req: &Request<'_>) -> Outcome {
                                 roman.push_str(&s.toned);
                             }
                             key.push_str(&s.key);
-                            for c in s.plain.chars() {
-                                sign.extend(c.to_uppercase());
-                            }
+                            push_upper(&s.plain, &mut sign);
                         }
                         Unit::Lit { bytes } => {
                             let s = &norm[bytes.0..bytes.1];
@@ -799,13 +1050,16 @@ pub(crate) fn romanise(t: &Tables, req: &Request<'_>) -> Outcome {
             }
             roman_generic.push_str(&roman[word_start..]);
         }
-        let _ = start;
     }
-    if user.is_some() && policy.join_all && g < n {
+    if user && join_all && g < n {
         // R3 writes the village as one word, but the user's generic is still reported.
         let mut gen = String::new();
         for (k, i) in (g..n).enumerate() {
             if let Unit::Han { .. } = units[i] {
+                if syl[i] == ERHUA {
+                    gen.push('r');
+                    continue;
+                }
                 let s = &t.syls[syl[i] as usize];
                 if k == 0 {
                     syllable::push_capitalised(&s.toned, &mut gen);
@@ -819,12 +1073,13 @@ pub(crate) fn romanise(t: &Tables, req: &Request<'_>) -> Outcome {
         }
         roman_generic = gen;
     }
+    a.recycle();
     Outcome::Romanised {
         roman,
         roman_generic,
         key,
         sign,
-        flags: cx.flags,
+        flags,
     }
 }
 
@@ -838,7 +1093,7 @@ pub(crate) fn search_key(t: &Tables, name: &str) -> String {
         syllable::key_push(&name.nfc().collect::<String>(), &mut key);
         return key;
     }
-    match romanise(t, &Request::new(name)) {
+    match romanise(t, &Request::new(name), &Settings::default()) {
         Outcome::Romanised { key, .. } => key,
         _ => {
             for c in name.chars() {

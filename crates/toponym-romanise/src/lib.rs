@@ -19,6 +19,7 @@
 
 mod engine;
 mod error;
+mod linebreak;
 mod numerals;
 pub mod syllable;
 mod tables;
@@ -26,7 +27,7 @@ mod tables;
 use std::sync::OnceLock;
 
 use serde::Serialize;
-pub use toponym_core::{Message, Severity};
+pub use toponym_core::{Finding, Message, Severity};
 
 pub use error::RomaniseError;
 pub use tables::Sources;
@@ -61,6 +62,28 @@ impl<'a> Request<'a> {
     }
 }
 
+/// Where a one-syllable modifier at the junction of specific and generic goes (§2.2).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Junction {
+    /// 1984 place-name rules (default): 朝阳门内大街 → Cháoyángménnèi Dàjiē.
+    #[default]
+    Rules1984,
+    /// GB/T 16159-2012 examples: 朝阳门内大街 → Cháoyángmén Nèidàjiē.
+    Gbt2012,
+}
+
+/// Provincial settings of the generator (romanization.md R10, §2.2). The defaults follow the
+/// 1984 rules.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// Junction policy for 内/外 before a street generic.
+    pub junction: Junction,
+    /// Write coordinated abbreviations of two places with a hyphen and two capitals
+    /// (京津公路 → Jīng-Jīn Gōnglù) instead of the 1984 form Jīngjīn Gōnglù. Applies to
+    /// highways, railways, landform regions and names without a template.
+    pub hyphenate_coordinations: bool,
+}
+
 /// A review flag on a generated romanisation (QA rules R-x, N-x).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Flag {
@@ -76,6 +99,48 @@ pub struct Flag {
     pub reason_zh: String,
     /// Reason in English.
     pub reason_en: String,
+}
+
+/// Where a character's reading came from, in the order of precedence of romanization.md §4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadingSource {
+    /// The record's own override (读音特例).
+    Override,
+    /// The special-readings table (keyed by name and admin code).
+    Special,
+    /// The place-name lexicon (division names, ethnic names, generic readings).
+    Lexicon,
+    /// The general phrase dictionary.
+    Phrase,
+    /// The surname reading, for a character in a surname position (曾家庄).
+    Surname,
+    /// The single-character default.
+    Default,
+}
+
+/// The reading chosen for one Han character of a name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reading {
+    /// Character index in the normalised name.
+    pub position: usize,
+    /// The character.
+    pub character: char,
+    /// Tone-marked syllable ("r" for an erhua 儿).
+    pub pinyin: String,
+    /// Where it came from.
+    pub source: ReadingSource,
+}
+
+impl Flag {
+    /// The flag as a QA finding at `path` (e.g. `fields.roman`), for the QA engine and store.
+    pub fn to_finding(&self, path: &str) -> Finding {
+        let mut m = Message::new(self.code, self.reason_zh.clone(), self.reason_en.clone());
+        if let Some(p) = self.position {
+            m = m.with("position", p.to_string());
+        }
+        Finding::new(Some(self.rule), self.severity, path, m)
+    }
 }
 
 /// What romanising a name gave.
@@ -149,9 +214,35 @@ impl Romaniser {
         })
     }
 
-    /// Romanise one name.
+    /// Romanise one name with the default (1984) settings.
     pub fn romanise(&self, req: &Request<'_>) -> Outcome {
-        engine::romanise(&self.tables, req)
+        engine::romanise(&self.tables, req, &Settings::default())
+    }
+
+    /// Romanise one name with provincial settings.
+    pub fn romanise_with(&self, req: &Request<'_>, settings: &Settings) -> Outcome {
+        engine::romanise(&self.tables, req, settings)
+    }
+
+    /// The reading chosen for each Han character and its source; None when the name is refused
+    /// or needs manual romanisation. For review screens and data probes.
+    pub fn explain(&self, req: &Request<'_>) -> Option<Vec<Reading>> {
+        engine::explain(&self.tables, req)
+    }
+
+    /// Break a romanised name into lines of at most `width` characters for print and signs
+    /// (R13): only between syllables, with a hyphen at the end of a broken line.
+    pub fn break_lines(&self, roman: &str, width: usize) -> Vec<String> {
+        linebreak::break_lines(roman, width, &self.tables.plain_set)
+    }
+
+    /// All known readings of a character, the default first (tone-marked).
+    pub fn readings_of(&self, c: char) -> Vec<&str> {
+        self.tables
+            .readings(c)
+            .iter()
+            .map(|&s| &*self.tables.syls[s as usize].toned)
+            .collect()
     }
 
     /// Toneless search key of a name (lower case, no spaces, ü as v): what the store indexes

@@ -48,6 +48,8 @@ pub(crate) struct WordEntry {
     pub special: Vec<SpecialRow>,
     pub lexicon: Option<Span>,
     pub phrase: Option<Span>,
+    /// Some longer word starts with this one (so matching should go on).
+    pub longer: bool,
 }
 
 /// Segmentation policy of one template (templates.json).
@@ -55,6 +57,9 @@ pub(crate) struct WordEntry {
 pub(crate) struct Policy {
     pub generics: FxHashSet<Box<str>>,
     pub max_generic: usize,
+    /// For each last character of a generic, a bit mask of the generic lengths ending in it, so
+    /// segmentation only looks up lengths that can match.
+    pub lens_by_last: FxHashMap<char, u32>,
     pub ordinal_generics: FxHashSet<Box<str>>,
     pub join_all: bool,
     pub absorb_modifiers: bool,
@@ -66,8 +71,11 @@ pub(crate) struct Policy {
 pub struct Sources<'a> {
     pub char_readings: &'a str,
     pub char_overrides: &'a str,
+    pub regional_readings: &'a str,
+    pub surname_readings: &'a str,
     pub phrases: &'a str,
     pub lexicon: &'a str,
+    pub township_lexicon: &'a str,
     pub county_readings: &'a str,
     pub special_readings: &'a str,
     pub ethnic_groups: &'a str,
@@ -82,8 +90,11 @@ impl Sources<'static> {
         Sources {
             char_readings: include_str!("../../../schemas/romanisation/char-readings.tsv"),
             char_overrides: include_str!("../../../schemas/romanisation/char-overrides.tsv"),
+            regional_readings: include_str!("../../../schemas/romanisation/regional-readings.tsv"),
+            surname_readings: include_str!("../../../schemas/romanisation/surname-readings.tsv"),
             phrases: include_str!("../../../schemas/romanisation/phrases.tsv"),
             lexicon: include_str!("../../../schemas/romanisation/lexicon.tsv"),
+            township_lexicon: include_str!("../../../schemas/romanisation/township-lexicon.tsv"),
             county_readings: include_str!("../../../schemas/romanisation/county-readings.tsv"),
             special_readings: include_str!("../../../schemas/romanisation/special-readings.tsv"),
             ethnic_groups: include_str!("../../../schemas/romanisation/ethnic-groups.tsv"),
@@ -102,29 +113,51 @@ pub(crate) struct Transliteration {
 }
 
 const BMP_BASE: u32 = 0x3000;
+pub(crate) const FLAG_WATCH: u8 = 1;
+pub(crate) const FLAG_SURNAME: u8 = 2;
+pub(crate) const FLAG_REGIONAL: u8 = 4;
+const LONGER: u32 = 1 << 31;
+const NO_ENTRY: u32 = LONGER - 1;
 const BMP_END: u32 = 0xA000;
 
 /// All tables in lookup form.
 #[derive(Debug)]
 pub(crate) struct Tables {
     pub syls: Vec<Syl>,
+    /// Toneless forms (ü kept) of all known syllables, for line breaking (R13).
+    pub plain_set: FxHashSet<String>,
     syl_index: FxHashMap<Box<str>, SylId>,
     pub flat: Vec<SylId>,
     bmp: Vec<(u32, u8)>,
+    /// Per-character marks for U+3000–U+9FFF (FLAG_* bits), so the hot loop skips map lookups
+    /// for the many characters that are on no special list.
+    marks: Vec<u8>,
     other: FxHashMap<char, (u32, u8)>,
-    pub words: FxHashMap<Box<str>, WordEntry>,
+    /// Words while loading; emptied into `index` + `entries` at the end of [`Tables::load`].
+    words: FxHashMap<Box<str>, WordEntry>,
+    /// Word → entry index, with bit 31 set when a longer word starts with this key. A compact
+    /// map (24-byte buckets) keeps the hot lookup in cache.
+    index: FxHashMap<Box<str>, u32>,
+    entries: Vec<WordEntry>,
     pub max_word: usize,
     pub watch: FxHashMap<char, Box<str>>,
     pub ethnic: FxHashSet<Box<str>>,
     pub max_ethnic: usize,
     pub translit: FxHashMap<Box<str>, Vec<Transliteration>>,
+    /// First characters of transliterated names (a cheap pre-check).
+    pub translit_first: FxHashSet<char>,
     pub policies: FxHashMap<Box<str>, Policy>,
     pub default_policy: Policy,
     pub modifiers: FxHashSet<char>,
     pub numbered_localities: Vec<Box<str>>,
-    pub embedded_features: Vec<Box<str>>,
+    /// Feature names with their last character and length in characters.
+    pub embedded_features: Vec<(Box<str>, char, usize)>,
     pub autonomy_generics: FxHashSet<Box<str>>,
     pub generic_readings: FxHashMap<Box<str>, Span>,
+    /// Surname readings of polyphonic characters (曾 zēng), for surname positions.
+    pub surname: FxHashMap<char, SylId>,
+    /// Regional default readings: char → (admin prefix, syllable).
+    pub regional: FxHashMap<char, Vec<(Box<str>, SylId)>>,
     /// Administrative generics (sets "admin" and "township"): never part of a proper name.
     pub admin_generics: FxHashSet<Box<str>>,
 }
@@ -175,16 +208,21 @@ impl Tables {
     pub(crate) fn load(src: &Sources<'_>) -> Result<Self, RomaniseError> {
         let mut t = Tables {
             syls: Vec::new(),
+            plain_set: FxHashSet::default(),
             syl_index: FxHashMap::default(),
             flat: Vec::new(),
             bmp: vec![(0, 0); (BMP_END - BMP_BASE) as usize],
+            marks: vec![0; (BMP_END - BMP_BASE) as usize],
             other: FxHashMap::default(),
             words: FxHashMap::default(),
+            index: FxHashMap::default(),
+            entries: Vec::new(),
             max_word: 1,
             watch: FxHashMap::default(),
             ethnic: FxHashSet::default(),
             max_ethnic: 0,
             translit: FxHashMap::default(),
+            translit_first: FxHashSet::default(),
             policies: FxHashMap::default(),
             default_policy: Policy::default(),
             modifiers: FxHashSet::default(),
@@ -193,11 +231,55 @@ impl Tables {
             autonomy_generics: FxHashSet::default(),
             generic_readings: FxHashMap::default(),
             admin_generics: FxHashSet::default(),
+            regional: FxHashMap::default(),
+            surname: FxHashMap::default(),
         };
         t.load_chars(src.char_readings)?;
         t.load_char_overrides(src.char_overrides)?;
+        for (line, cols) in rows(src.surname_readings) {
+            let mut it = cols[0].chars();
+            let (Some(c), None, Some(reading)) = (it.next(), it.next(), cols.get(1)) else {
+                return Err(data_err(
+                    "surname-readings.tsv",
+                    line,
+                    "expected char, reading",
+                ));
+            };
+            if !t
+                .readings(c)
+                .iter()
+                .any(|&s| *t.syls[s as usize].toned == **reading)
+            {
+                return Err(data_err(
+                    "surname-readings.tsv",
+                    line,
+                    format!("{reading} is not a known reading of {c}"),
+                ));
+            }
+            let id = t
+                .intern(reading)
+                .map_err(|m| data_err("surname-readings.tsv", line, m))?;
+            t.surname.insert(c, id);
+        }
+        for (line, cols) in rows(src.regional_readings) {
+            let mut it = cols[0].chars();
+            let (Some(c), None, Some(admin), Some(reading)) =
+                (it.next(), it.next(), cols.get(1), cols.get(2))
+            else {
+                return Err(data_err(
+                    "regional-readings.tsv",
+                    line,
+                    "expected char, admin, reading",
+                ));
+            };
+            let id = t
+                .intern(reading)
+                .map_err(|m| data_err("regional-readings.tsv", line, m))?;
+            t.regional.entry(c).or_default().push(((*admin).into(), id));
+        }
         t.load_words(src.phrases, "phrases.tsv", Level::Phrase)?;
         t.load_words(src.lexicon, "lexicon.tsv", Level::Lexicon)?;
+        t.load_words(src.township_lexicon, "township-lexicon.tsv", Level::Lexicon)?;
         t.load_words(src.ethnic_groups, "ethnic-groups.tsv", Level::Lexicon)?;
         t.load_special(src.county_readings, "county-readings.tsv")?;
         t.load_special(src.special_readings, "special-readings.tsv")?;
@@ -225,6 +307,7 @@ impl Tables {
                     "expected name, admin, roman",
                 ));
             }
+            t.translit_first.extend(cols[0].chars().next());
             t.translit
                 .entry(cols[0].into())
                 .or_default()
@@ -234,6 +317,36 @@ impl Tables {
                 });
         }
         t.load_templates(src.templates)?;
+        let marked: Vec<(char, u8)> = (t.watch.keys().map(|&c| (c, FLAG_WATCH)))
+            .chain(t.surname.keys().map(|&c| (c, FLAG_SURNAME)))
+            .chain(t.regional.keys().map(|&c| (c, FLAG_REGIONAL)))
+            .collect();
+        for (c, f) in marked {
+            t.mark(c, f);
+        }
+        // Mark every proper prefix, so matching can stop as soon as no word continues.
+        let keys: Vec<Box<str>> = t.words.keys().cloned().collect();
+        for k in keys {
+            let ends: Vec<usize> = k.char_indices().map(|(b, _)| b).skip(2).collect();
+            for end in ends {
+                t.words.entry(k[..end].into()).or_default().longer = true;
+            }
+        }
+        t.plain_set = t.syls.iter().map(|s| s.plain.to_string()).collect();
+        for (k, e) in std::mem::take(&mut t.words) {
+            let longer = e.longer;
+            let mut v = if e.special.is_empty() && e.lexicon.is_none() && e.phrase.is_none() {
+                NO_ENTRY
+            } else {
+                t.entries.push(e);
+                u32::try_from(t.entries.len() - 1)
+                    .map_err(|_| data_err("*", 0, "too many words"))?
+            };
+            if longer {
+                v |= LONGER;
+            }
+            t.index.insert(k, v);
+        }
         Ok(t)
     }
 
@@ -413,7 +526,11 @@ impl Tables {
                     .get(s)
                     .ok_or_else(|| data_err("templates.json", 0, format!("unknown set {s:?}")))?;
                 for w in words {
-                    pol.max_generic = pol.max_generic.max(w.chars().count());
+                    let len = w.chars().count();
+                    pol.max_generic = pol.max_generic.max(len);
+                    if let Some(last) = w.chars().last() {
+                        *pol.lens_by_last.entry(last).or_insert(0) |= 1u32 << len.min(31);
+                    }
                     pol.generics.insert(w.as_str().into());
                     if p.ordinal_digits || s == "road" {
                         pol.ordinal_generics.insert(w.as_str().into());
@@ -436,7 +553,7 @@ impl Tables {
         self.embedded_features = f
             .embedded_features
             .iter()
-            .map(|s| s.as_str().into())
+            .filter_map(|s| Some((s.as_str().into(), s.chars().last()?, s.chars().count())))
             .collect();
         self.autonomy_generics = f
             .autonomy_generics
@@ -460,6 +577,41 @@ impl Tables {
             self.generic_readings.insert(word.as_str().into(), span);
         }
         Ok(())
+    }
+
+    fn mark(&mut self, c: char, flag: u8) {
+        let cp = c as u32;
+        if (BMP_BASE..BMP_END).contains(&cp) {
+            self.marks[(cp - BMP_BASE) as usize] |= flag;
+        }
+    }
+
+    /// Whether `c` may carry `flag` (always true outside the direct-indexed range, where the
+    /// caller falls back to the map lookup).
+    #[inline]
+    pub(crate) fn may_have(&self, c: char, flag: u8) -> bool {
+        let cp = c as u32;
+        if (BMP_BASE..BMP_END).contains(&cp) {
+            self.marks[(cp - BMP_BASE) as usize] & flag != 0
+        } else {
+            true
+        }
+    }
+
+    /// A word's entry and whether longer words start with it; None when nothing starts so.
+    #[inline]
+    pub(crate) fn lookup(&self, key: &str) -> Option<(Option<&WordEntry>, bool)> {
+        let v = *self.index.get(key)?;
+        let e = v & !LONGER;
+        Some((
+            (e != NO_ENTRY).then(|| &self.entries[e as usize]),
+            v & LONGER != 0,
+        ))
+    }
+
+    /// A word's entry, if the word has readings.
+    pub(crate) fn word(&self, key: &str) -> Option<&WordEntry> {
+        self.lookup(key)?.0
     }
 
     /// All readings of a character, default first; empty when unknown.
@@ -490,5 +642,6 @@ pub(crate) enum Level {
     Special,
     Lexicon,
     Phrase,
+    Surname,
     Default,
 }

@@ -115,14 +115,27 @@ fn polyphone_from_the_default_is_flagged_and_an_override_clears_it() {
         template_id: Some("settlement.village"),
         ..Request::new("单庄")
     });
-    assert_eq!(roman, "Dānzhuāng");
+    // 单 before 庄 is in a surname position: the surname reading, still flagged for review.
+    assert_eq!(roman, "Shànzhuāng");
     assert_eq!(flags, vec![("R-4", "roman.polyphone_unconfirmed")]);
     let (roman, _, _, _, flags) = rom(Request {
         template_id: Some("settlement.village"),
-        reading_override: Some("shan4 zhuang1"),
+        ..Request::new("曾家庄")
+    });
+    assert_eq!(roman, "Zēngjiāzhuāng");
+    assert_eq!(flags, vec![("R-4", "roman.polyphone_unconfirmed")]);
+    let (roman, _, _, _, flags) = rom(Request {
+        template_id: Some("transport.urban_road"),
+        ..Request::new("乐园路")
+    });
+    assert_eq!(roman, "Lèyuán Lù", "not a surname position");
+    assert_eq!(flags, vec![("R-4", "roman.polyphone_unconfirmed")]);
+    let (roman, _, _, _, flags) = rom(Request {
+        template_id: Some("settlement.village"),
+        reading_override: Some("dan1 zhuang1"),
         ..Request::new("单庄")
     });
-    assert_eq!(roman, "Shànzhuāng");
+    assert_eq!(roman, "Dānzhuāng");
     assert!(flags.is_empty());
     let (_, _, _, _, flags) = rom(Request {
         reading_override: Some("shan4"),
@@ -209,4 +222,162 @@ fn broken_table_data_is_an_error_naming_file_and_line() {
         msg.contains("special-readings.tsv") && msg.contains("line 2"),
         "{msg}"
     );
+}
+
+#[test]
+fn line_breaks_fall_between_syllables_with_a_hyphen() {
+    let r = Romaniser::builtin();
+    assert_eq!(r.break_lines("Zhōukǒudiàn", 8), vec!["Zhōukǒu-", "diàn"]);
+    assert_eq!(
+        r.break_lines("Tái'érzhuāng Qū", 8),
+        vec!["Tái'ér-", "zhuāng", "Qū"]
+    );
+    assert_eq!(r.break_lines("Běijīng Shì", 20), vec!["Běijīng Shì"]);
+    assert_eq!(r.break_lines("Běijīng Shì", 8), vec!["Běijīng", "Shì"]);
+    // The apostrophe decides the split: Xī'ān breaks as Xī-/ān, never Xiā-/n.
+    assert_eq!(r.break_lines("Xī'ānshì", 4), vec!["Xī-", "ān-", "shì"]);
+    // fán|gē, not fáng|ē (a vowel-initial syllable needs an apostrophe).
+    assert_eq!(r.break_lines("Fángē", 4), vec!["Fán-", "gē"]);
+    assert_eq!(r.break_lines("Pénr Hútong", 5), vec!["Pénr", "Hú-", "tong"]);
+}
+
+#[test]
+fn provincial_settings_switch_junction_and_coordination() {
+    use toponym_romanise::{Junction, Settings};
+    let r = Romaniser::builtin();
+    let road = Request {
+        template_id: Some("transport.urban_road"),
+        ..Request::new("朝阳门内大街")
+    };
+    let hwy = Request {
+        template_id: Some("transport.highway"),
+        ..Request::new("京津公路")
+    };
+    assert_eq!(r.romanise(&road).roman(), Some("Cháoyángménnèi Dàjiē"));
+    assert_eq!(r.romanise(&hwy).roman(), Some("Jīngjīn Gōnglù"));
+    let gbt = Settings {
+        junction: Junction::Gbt2012,
+        hyphenate_coordinations: true,
+    };
+    assert_eq!(
+        r.romanise_with(&road, &gbt).roman(),
+        Some("Cháoyángmén Nèidàjiē")
+    );
+    match r.romanise_with(&hwy, &gbt) {
+        Outcome::Romanised {
+            roman, key, sign, ..
+        } => {
+            assert_eq!(
+                (roman.as_str(), key.as_str(), sign.as_str()),
+                ("Jīng-Jīn Gōnglù", "jingjingonglu", "JING-JIN GONGLU")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // A county whose two characters happen to be abbreviations is not a coordination.
+    let county = Request {
+        template_id: Some("admin.county"),
+        ..Request::new("新津区")
+    };
+    assert_eq!(r.romanise_with(&county, &gbt).roman(), Some("Xīnjīn Qū"));
+}
+
+#[test]
+fn odd_input_never_panics() {
+    let r = Romaniser::builtin();
+    let odd = [
+        "",
+        " ",
+        "·",
+        "123",
+        "G104",
+        "第",
+        "儿",
+        "儿儿",
+        "第儿",
+        "一",
+        "十百",
+        "东四",
+        "〇〇〇",
+        "a",
+        "Ａ",
+        "\u{301}",
+        "😀村",
+        "𠮷野家",
+        "村·寨",
+        "１２３路",
+        "自治县",
+        "族自治州",
+        "第十二",
+        "西安西安西安西安西安西安西安西安西安西安西安西安西安西安西安西安西安西安西安西安",
+    ];
+    let templates = [
+        None,
+        Some("settlement.village"),
+        Some("transport.street_lane"),
+        Some("admin.county"),
+        Some("nope"),
+    ];
+    for name in odd {
+        for tpl in templates {
+            for seg in [None, Some(("", name)), Some((name, "")), Some(("盆", "儿"))] {
+                let req = Request {
+                    template_id: tpl,
+                    segmentation: seg,
+                    reading_override: Some("r"),
+                    ..Request::new(name)
+                };
+                let _ = r.romanise(&req);
+                let _ = r.explain(&req);
+                let _ = r.search_key(name);
+            }
+        }
+        let _ = r.break_lines(name, 1);
+    }
+    // An erhua village with the user's split still reports its generic.
+    let req = Request {
+        template_id: Some("settlement.village"),
+        segmentation: Some(("盆", "儿")),
+        ..Request::new("盆儿")
+    };
+    assert!(r.romanise(&req).roman().is_some());
+}
+
+#[test]
+fn flags_become_qa_findings() {
+    let out = Romaniser::builtin().romanise(&Request {
+        template_id: Some("settlement.village"),
+        ..Request::new("单庄")
+    });
+    let Outcome::Romanised { flags, .. } = out else {
+        panic!("not romanised")
+    };
+    let f = flags[0].to_finding("fields.roman");
+    assert_eq!(f.rule.as_deref(), Some("R-4"));
+    assert_eq!(f.path, "fields.roman");
+    assert_eq!(f.message.code, "roman.polyphone_unconfirmed");
+    assert_eq!(
+        f.message.params.get("position").map(String::as_str),
+        Some("0")
+    );
+    assert!(f.message.zh.contains('单') && f.message.en.contains("shàn"));
+}
+
+#[test]
+fn generic_words_do_not_raise_review_flags() {
+    let (roman, generic, _, _, flags) = rom(Request {
+        template_id: Some("transport.urban_road"),
+        ..Request::new("岱宗大街")
+    });
+    assert_eq!(
+        (roman.as_str(), generic.as_str()),
+        ("Dàizōng Dàjiē", "Dàjiē")
+    );
+    assert!(flags.is_empty(), "{flags:?}");
+    // The specific part's 大 is still a question for a person.
+    let (_, _, _, _, flags) = rom(Request {
+        template_id: Some("water.river"),
+        ..Request::new("大汶河")
+    });
+    assert_eq!(flags, vec![("R-4", "roman.polyphone_unconfirmed")]);
 }

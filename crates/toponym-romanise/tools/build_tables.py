@@ -37,6 +37,16 @@ if len(sys.argv) > 1:
 
 SANDHI_FIXED = {"一": "yī", "不": "bù"}
 
+# County rows whose file reading was judged wrong on review (docs/romanisation-probe.md): they
+# are left out of county-readings.tsv so the character default (and the R-4 flag) applies.
+# 埔 in Taiwan names is pǔ (Puli, Xinpu, Beipu); 现代汉语词典 gives bù only for 大埔 (Guangdong).
+REJECT = {
+    "710450": "埔 pǔ in Taiwan", "710618": "埔 pǔ in Taiwan", "711317": "埔 pǔ in Taiwan",
+    "711325": "埔 pǔ in Taiwan", "711739": "埔 pǔ in Taiwan", "711742": "埔 pǔ in Taiwan",
+    "711923": "埔 pǔ in Taiwan", "711924": "埔 pǔ in Taiwan", "712441": "埔 pǔ in Taiwan",
+    "712445": "埔 pǔ in Taiwan",
+}
+
 
 TONE_MARKS = {"\u0300", "\u0301", "\u0304", "\u030c"}
 
@@ -69,6 +79,7 @@ def load_chars():
 
 def write_chars(chars):
     with open(os.path.join(OUT, "char-readings.tsv"), "w", encoding="utf-8") as f:
+        f.write("# id: romanisation.char-readings  version: 1  format_version: 1\n")
         f.write("# Per-character readings, default first. Source: pypinyin 0.55.0 pinyin_dict.json\n")
         f.write("# (data from mozillazg/pinyin-data, MIT licence). Neutral-tone defaults (子 zi) are\n")
         f.write("# moved behind the first toned reading; 一/不 lead with their citation tone (R9).\n")
@@ -84,6 +95,7 @@ def write_phrases(chars):
     raw = json.load(open(os.path.join(PP, "phrases_dict.json"), encoding="utf-8"))
     kept = 0
     with open(os.path.join(OUT, "phrases.tsv"), "w", encoding="utf-8") as f:
+        f.write("# id: romanisation.phrases  version: 1  format_version: 1\n")
         f.write("# General-dictionary phrases whose reading differs from the per-character default.\n")
         f.write("# Source: pypinyin 0.55.0 phrases_dict.json (mozillazg/phrase-pinyin-data, MIT).\n")
         f.write("# Tone sandhi of 一/不 undone (R9). Words with 儿 kept for the erhua rule (R12).\n")
@@ -132,6 +144,9 @@ def county_tables(chars):
                 rejects.append((row["id"], name, row["pinyin"], "no known reading matches"))
                 continue
             default = [chars[c][0] for c in name]
+            if row["id"] in REJECT:
+                rejects.append((row["id"], name, row["pinyin"], "judged wrong: " + REJECT[row["id"]]))
+                continue
             entry = (name, row["id"], " ".join(toned), row["ext_name"])
             if toned != default:
                 special.append(entry + (" ".join(default),))
@@ -140,6 +155,7 @@ def county_tables(chars):
     src = "xiangyuecn/AreaCity-JsSpider-StatsGov 1ec0580 ok_data_level4.csv (MIT), deep<=2"
     seen = set()
     with open(os.path.join(OUT, "lexicon.tsv"), "w", encoding="utf-8") as f:
+        f.write("# id: romanisation.lexicon  version: 1  format_version: 1\n")
         f.write("# Place-name lexicon (level c): province/prefecture/county names whose file reading\n")
         f.write("# equals the default reading of their characters; their presence here means a\n")
         f.write("# watch-list character in them was confirmed by a place-name source.\n")
@@ -151,6 +167,7 @@ def county_tables(chars):
             seen.add((name, toned))
             f.write(f"{name}\t{toned}\tdivision:{code} {full}\n")
     with open(os.path.join(OUT, "county-readings.tsv"), "w", encoding="utf-8") as f:
+        f.write("# id: romanisation.county-readings  version: 1  format_version: 1\n")
         f.write("# Special readings (level b) of county-level and higher names whose reading differs\n")
         f.write("# from the default reading of their characters. Keyed by name + admin code.\n")
         f.write(f"# Source: {src}; toneless file pinyin matched to a known reading.\n")
@@ -160,6 +177,7 @@ def county_tables(chars):
         for name, code, toned, full, default in special:
             f.write(f"{name}\t{code}\t{toned}\tdivision:{code} {full}\tdefault would be {default}\n")
     with open(os.path.join(OUT, "lexicon-rejects.tsv"), "w", encoding="utf-8") as f:
+        f.write("# id: romanisation.lexicon-rejects  version: 1  format_version: 1\n")
         f.write("# County-level names of the division table that could not be toned (for review).\n")
         f.write("# id\tname\tfile pinyin\twhy\n")
         for r in rejects:

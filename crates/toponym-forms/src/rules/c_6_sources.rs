@@ -25,7 +25,7 @@ pub(crate) fn check(cx: &mut Ctx<'_>) {
     if !cx.filled("former_names") {
         return;
     }
-    let Some(sources) = cx.fields.get("sources").and_then(Value::as_array) else {
+    let Some(sources) = cx.get("sources").and_then(Value::as_array) else {
         return;
     };
     if sources.is_empty() {

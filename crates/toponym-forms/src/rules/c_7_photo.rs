@@ -19,11 +19,14 @@ pub(crate) static INFO: RuleInfo = RuleInfo {
 };
 
 fn is_photo(item: &Value) -> bool {
-    let name = item.get("file_name").and_then(Value::as_str).unwrap_or("");
-    let lower = name.to_ascii_lowercase();
-    [".jpg", ".jpeg", ".png", ".heic", ".webp"]
-        .iter()
-        .any(|e| lower.ends_with(e))
+    let name = item
+        .get("file_name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .as_bytes();
+    [".jpg", ".jpeg", ".png", ".heic", ".webp"].iter().any(|e| {
+        name.len() >= e.len() && name[name.len() - e.len()..].eq_ignore_ascii_case(e.as_bytes())
+    })
 }
 
 pub(crate) fn check(cx: &mut Ctx<'_>) {

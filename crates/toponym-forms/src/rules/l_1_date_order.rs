@@ -12,7 +12,7 @@ pub(crate) static INFO: RuleInfo = RuleInfo {
     severity: Severity::Error,
     title_zh: "时间先后合理",
     title_en: "Dates in order",
-    checks: "year(named_date) ≤ abolished_year, established_year ≤ abolished_year, abolished_year ≤ current year (when a clock is given), former_names[i].from_year ≤ to_year.",
+    checks: "year(named_date) and established_year ≤ abolished_year; none of them after the current year (when a clock is given); former_names[i].from_year ≤ to_year.",
     file: "src/rules/l_1_date_order.rs",
 };
 
@@ -56,7 +56,27 @@ pub(crate) fn check(cx: &mut Ctx<'_>) {
             }
         }
     }
-    let Some(list) = cx.fields.get("former_names").and_then(Value::as_array) else {
+    if let Some(now) = cx.opts.now {
+        let this_year = i64::from(now.year());
+        for (key, y) in [
+            ("named_date", named),
+            ("established_year", cx.int("established_year")),
+        ] {
+            if let Some(y) = y.filter(|y| *y > this_year) {
+                cx.emit(
+                    "L-1",
+                    &P::Field(key),
+                    msg(
+                        "dates.future",
+                        format!("{key} 的年份 {y} 在未来"),
+                        format!("{key} year {y} is in the future"),
+                    )
+                    .with("key", key),
+                );
+            }
+        }
+    }
+    let Some(list) = cx.get("former_names").and_then(Value::as_array) else {
         return;
     };
     for (i, item) in list.iter().enumerate() {

@@ -20,21 +20,23 @@ fn is_cn_numeral(c: char) -> bool {
 }
 
 pub(crate) fn check(cx: &mut Ctx<'_>, s: &str, path: &P<'_>) {
-    let chars: Vec<char> = s.chars().collect();
+    // One pass with a one-character look-behind and look-ahead; no allocation.
     let mut bad = None;
-    for (i, &c) in chars.iter().enumerate() {
+    let mut prev: Option<char> = None;
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
         if ('０'..='９').contains(&c) {
             bad = Some(c);
             break;
         }
         if matches!(c, '0' | 'O' | 'o') {
-            let prev = i.checked_sub(1).and_then(|j| chars.get(j)).copied();
-            let next = chars.get(i + 1).copied();
+            let next = it.peek().copied();
             if prev.is_some_and(is_cn_numeral) || next.is_some_and(is_cn_numeral) {
                 bad = Some(c);
                 break;
             }
         }
+        prev = Some(c);
     }
     if let Some(c) = bad {
         cx.emit(

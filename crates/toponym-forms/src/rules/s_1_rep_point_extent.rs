@@ -24,7 +24,7 @@ fn inside(b: &[f64; 4], lon: f64, lat: f64) -> bool {
 }
 
 pub(crate) fn check(cx: &mut Ctx<'_>) {
-    let Some(a) = cx.fields.get("rep_point").and_then(|v| v.as_array()) else {
+    let Some(a) = cx.get("rep_point").and_then(|v| v.as_array()) else {
         return;
     };
     let [lon, lat] = a.as_slice() else { return };

@@ -46,7 +46,7 @@ pub(crate) fn check_format(cx: &mut Ctx<'_>, def: &FieldDef, v: &Value, path: &P
 }
 
 pub(crate) fn check(cx: &mut Ctx<'_>) {
-    let Some(reg) = ts(cx.fields.get("registered_at")) else {
+    let Some(reg) = ts(cx.get("registered_at")) else {
         return;
     };
     let shown = |t: OffsetDateTime| t.format(&Rfc3339).unwrap_or_default();
@@ -76,7 +76,7 @@ pub(crate) fn check(cx: &mut Ctx<'_>) {
             );
         }
     }
-    if let Some(rev) = ts(cx.fields.get("reviewed_at")) {
+    if let Some(rev) = ts(cx.get("reviewed_at")) {
         if rev < reg {
             cx.emit(
                 "W-3",
