@@ -34,7 +34,9 @@ test('wrong passphrase is refused with a message, then the right one opens the h
     // English is a setting; core messages and labels follow it.
     await (await b.$(by('lang'))).selectByAttribute('value', 'en');
     await until(async () => (await (await b.$(by('nav-home'))).getText()) === 'Home', 'English labels');
-    assert.match(await (await b.$(by('total-todo'))).getText(), /To do/);
+    const todo = await b.$(by('total-todo'));
+    await todo.waitForExist({ timeout: 20000 });
+    assert.match(await todo.getText(), /To do/);
     await s.screenshot('home-english');
     await (await b.$(by('lang'))).selectByAttribute('value', 'zh');
     await until(async () => (await (await b.$(by('nav-home'))).getText()) === '首页', 'Chinese labels again');

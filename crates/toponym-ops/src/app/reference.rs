@@ -1,25 +1,113 @@
-//! The survey area's reference data for the app (townships for the list filter, county
-//! outlines and the Yellow River for the map). Until toponym-reference lands on main this
-//! answers with empty layers, so the app works without them.
+//! The survey area's reference data for the app: townships for the list filter and the
+//! map's reference layers (county outlines, the Yellow River), from the built-in tables of
+//! toponym-reference (already converted to CGCS2000 there).
 
 use std::collections::HashSet;
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::dto::*;
 use super::AppError;
 
-/// Townships (乡级) of the given 6-digit counties.
-pub fn townships_of(_counties: &HashSet<String>) -> Vec<TownshipDto> {
-    Vec::new()
+/// Townships (乡级) of the given 6-digit counties, from the built-in division table.
+pub fn townships_of(counties: &HashSet<String>) -> Vec<TownshipDto> {
+    let Ok(table) = toponym_reference::builtin::divisions() else {
+        return Vec::new();
+    };
+    let mut out: Vec<TownshipDto> = table
+        .iter()
+        .filter(|d| d.level == toponym_reference::DivisionLevel::Township)
+        .filter(|d| d.short_code.len() == 9 && counties.contains(&d.short_code[..6]))
+        .map(|d| TownshipDto {
+            code: d.short_code.clone(),
+            name: d.full_name.clone(),
+        })
+        .collect();
+    out.sort_by(|a, b| a.code.cmp(&b.code));
+    out.dedup_by(|a, b| a.code == b.code);
+    out
 }
 
-/// Reference layers for the map.
+/// County outlines of 泰安 and the Yellow River, as GeoJSON for the map.
 pub fn map_layers() -> Result<MapLayers, AppError> {
-    let empty = json!({ "type": "FeatureCollection", "features": [] });
+    let bad = |e: toponym_reference::RefError| AppError::Store(format!("reference data: {e}"));
+    let b = toponym_reference::builtin::taian_boundaries().map_err(bad)?;
+    let mut bbox: Option<[f64; 4]> = None;
+    let boundaries: Vec<Value> = b
+        .areas
+        .iter()
+        .map(|a| {
+            let level = if a.code.ends_with("00") {
+                "prefecture"
+            } else {
+                "county"
+            };
+            if level == "county" {
+                if let Some(x) = a.geometry.bbox() {
+                    bbox = Some(match bbox {
+                        None => x,
+                        Some(o) => [
+                            o[0].min(x[0]),
+                            o[1].min(x[1]),
+                            o[2].max(x[2]),
+                            o[3].max(x[3]),
+                        ],
+                    });
+                }
+            }
+            json!({
+                "type": "Feature",
+                "properties": { "code": a.code, "name": a.name, "level": level },
+                "geometry": a.geometry,
+            })
+        })
+        .collect();
+    let (_, river) = toponym_reference::builtin::yellow_river().map_err(bad)?;
+    let rivers = vec![json!({
+        "type": "Feature",
+        "properties": { "name": "黄河", "name_en": "Yellow River" },
+        "geometry": river.geometry,
+    })];
     Ok(MapLayers {
-        boundaries: empty.clone(),
-        rivers: empty,
-        bbox: None,
+        boundaries: json!({ "type": "FeatureCollection", "features": boundaries }),
+        rivers: json!({ "type": "FeatureCollection", "features": rivers }),
+        bbox,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_map_gets_county_outlines_and_the_yellow_river_around_taian() {
+        let l = map_layers().unwrap();
+        let feats = l.boundaries["features"].as_array().unwrap();
+        assert!(feats
+            .iter()
+            .any(|f| f["properties"]["code"] == "370902" && f["properties"]["level"] == "county"));
+        let [w, s, e, n] = l.bbox.unwrap();
+        // 泰山区 (117.1 E, 36.2 N) lies inside the counties' box.
+        assert!(
+            w < 117.1 && e > 117.1 && s < 36.2 && n > 36.2,
+            "{:?}",
+            l.bbox
+        );
+        assert_eq!(
+            l.rivers["features"][0]["geometry"]["type"],
+            "MultiLineString"
+        );
+    }
+
+    #[test]
+    fn townships_of_the_survey_counties_only() {
+        let t = townships_of(&HashSet::from(["370902".to_owned()]));
+        assert!(!t.is_empty());
+        assert!(
+            t.iter()
+                .all(|x| x.code.len() == 9 && x.code.starts_with("370902")),
+            "{t:?}"
+        );
+        assert!(townships_of(&HashSet::new()).is_empty());
+    }
 }
