@@ -102,7 +102,7 @@ const ui: Dict = {
   'map.apply_vertices': ['应用坐标', 'Apply coordinates'],
   'map.basemap': ['本地底图文件（MBTiles / PMTiles）', 'Local basemap file (MBTiles / PMTiles)'],
   'map.basemap_add': ['加载底图', 'Add basemap'],
-  'map.layers': ['县界、乡镇界、黄河、调查记录', 'County and township boundaries, Yellow River, records'],
+  'map.layers': ['县界、黄河、调查记录（乡镇界暂无开放数据）', 'County boundaries, Yellow River, records (no open township outlines yet)'],
   'history.at': ['时间', 'When'],
   'history.actor': ['操作人', 'Who'],
   'history.action': ['操作', 'Action'],
