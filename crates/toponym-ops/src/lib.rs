@@ -1,3 +1,4 @@
 //! Use cases shared by the CLI and the desktop app.
 
 pub mod baseline;
+pub mod samples;
