@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 mod cmd_roman;
 mod cmd_templates;
 mod cmd_validate;
+mod cmd_survey;
 
 #[derive(Parser)]
 #[command(
@@ -30,6 +31,8 @@ enum Command {
     Templates(cmd_templates::TemplatesArgs),
     /// Validate record files against their templates.
     Validate(cmd_validate::ValidateArgs),
+    /// The surveyor's encrypted store: init, add, list, show, history, verify, export-gpkg.
+    Survey(cmd_survey::SurveyArgs),
 }
 
 fn main() -> ExitCode {
@@ -48,5 +51,6 @@ fn main() -> ExitCode {
         Command::Roman(args) => cmd_roman::run(args),
         Command::Templates(a) => cmd_templates::run(a),
         Command::Validate(a) => cmd_validate::run(a),
+        Command::Survey(a) => cmd_survey::run(a),
     }
 }

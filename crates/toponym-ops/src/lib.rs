@@ -2,3 +2,4 @@
 
 pub mod baseline;
 pub mod samples;
+pub mod survey;

@@ -46,6 +46,9 @@ pub enum StoreError {
         /// What is wrong.
         detail: String,
     },
+    /// A query argument is unusable (e.g. a box with west > east).
+    #[error("invalid query: {0}")]
+    InvalidQuery(String),
     /// A stored value does not decode (the file was altered outside the store).
     #[error("stored data of {what} is corrupt: {detail}")]
     Corrupt {

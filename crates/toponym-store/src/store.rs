@@ -597,11 +597,9 @@ impl StoreTx<'_> {
 fn bbox_sql_args(b: [f64; 4]) -> Result<[f64; 4]> {
     let [w, s, e, n] = b;
     if !b.iter().all(|v| v.is_finite()) || w > e || s > n {
-        return Err(StoreError::InvalidRecord {
-            record_id: "-".into(),
-            field: "bbox".into(),
-            detail: format!("{b:?} is not west,south,east,north with west ≤ east, south ≤ north"),
-        });
+        return Err(StoreError::InvalidQuery(format!(
+            "box {b:?} is not west,south,east,north with west ≤ east and south ≤ north"
+        )));
     }
     Ok(b)
 }

@@ -246,7 +246,10 @@ fn bbox_query_confirms_candidates_exactly() {
         .unwrap();
     assert_eq!(river_sum.bbox, Some([116.95, 36.12, 117.3, 36.3]));
     assert!(river_sum.rep_point.is_some());
-    assert!(store.query_bbox([118.0, 36.0, 117.0, 37.0]).is_err());
+    assert!(matches!(
+        store.query_bbox([118.0, 36.0, 117.0, 37.0]),
+        Err(StoreError::InvalidQuery(_))
+    ));
 }
 
 #[test]
@@ -373,4 +376,39 @@ fn a_failed_batch_leaves_the_store_as_it_was() {
         .unwrap_err();
     assert!(e.to_string().contains("fields.secrecy"), "{e}");
     assert!(store.verify_audit_chain().unwrap().is_intact());
+}
+
+#[test]
+fn migrations_are_recorded_and_a_newer_schema_is_refused() {
+    let (survey, store) = new_survey();
+    drop(store);
+    let key = toponym_store::derive_key(&survey.path, &pass())
+        .unwrap()
+        .sqlcipher_key_pragma()
+        .unwrap();
+    let conn = rusqlite::Connection::open(&survey.path).unwrap();
+    conn.execute_batch(&format!("PRAGMA key = \"{key}\";"))
+        .unwrap();
+    let applied: Vec<(i64, String)> = conn
+        .prepare("SELECT version, name FROM schema_migrations ORDER BY version")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(applied, [(1, "0001_init".to_owned())]);
+    conn.execute_batch("PRAGMA user_version = 99;").unwrap();
+    drop(conn);
+    let err = Store::open(&survey.path, &pass()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::SchemaTooNew {
+                found: 99,
+                supported: 1,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }

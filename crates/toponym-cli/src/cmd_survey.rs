@@ -1,0 +1,394 @@
+//! `toponym survey …`: the surveyor's encrypted store from the command line. Thin
+//! adapters over `toponym_ops::survey`; the passphrase comes from TOPONYM_PASSPHRASE or
+//! a prompt on the terminal (asked twice for `init`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use toponym_ops::survey;
+use toponym_ops::survey::{Actor, KdfParams, ListFilter, Passphrase, WorkflowStatus};
+
+/// Arguments of `toponym survey`.
+#[derive(Args)]
+pub struct SurveyArgs {
+    #[command(subcommand)]
+    cmd: SurveyCmd,
+}
+
+#[derive(Subcommand)]
+enum SurveyCmd {
+    /// Create an empty encrypted survey (and its <path>.toponym-kdf sidecar).
+    Init {
+        /// The survey file to create.
+        path: PathBuf,
+        /// Argon2id memory in KiB (default: the production setting, 262144).
+        #[arg(long, hide = true)]
+        kdf_memory_kib: Option<u32>,
+        /// Argon2id passes (default 3).
+        #[arg(long, hide = true)]
+        kdf_passes: Option<u32>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add or update records from JSON files (a record object or an array), all or none.
+    Add {
+        /// The survey.
+        path: PathBuf,
+        /// Record files.
+        #[arg(required = true)]
+        records: Vec<PathBuf>,
+        /// Who makes the change (audit log); default $TOPONYM_ACTOR or $USER.
+        #[arg(long)]
+        actor: Option<String>,
+        /// Why (audit log).
+        #[arg(long)]
+        reason: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List records, optionally within a box and/or matching a name.
+    List {
+        /// The survey.
+        path: PathBuf,
+        /// West,South,East,North in CGCS2000 degrees.
+        #[arg(long, value_parser = parse_bbox, allow_hyphen_values = true)]
+        bbox: Option<[f64; 4]>,
+        /// Name text: characters (any part) or pinyin (start), e.g. 泰山, taishan, "tai shan".
+        #[arg(long)]
+        name: Option<String>,
+        /// Template id, e.g. water.river.
+        #[arg(long)]
+        template: Option<String>,
+        /// Workflow status: draft, complete, reviewed, returned.
+        #[arg(long)]
+        status: Option<String>,
+        /// At most this many rows.
+        #[arg(long, default_value_t = 1000)]
+        limit: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a record's audit history (who, when, field, old → new, reason).
+    History {
+        /// The survey.
+        path: PathBuf,
+        /// The record id (UUID).
+        record_id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a record as JSON, now or as it was at an earlier time.
+    Show {
+        /// The survey.
+        path: PathBuf,
+        /// The record id (UUID).
+        record_id: String,
+        /// RFC 3339 time, e.g. 2024-05-01T10:00:00+08:00.
+        #[arg(long, value_parser = parse_time)]
+        at: Option<time::OffsetDateTime>,
+    },
+    /// Check the file (PRAGMA integrity_check) and the audit hash chain. Exit 1 if broken.
+    Verify {
+        /// The survey.
+        path: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write an OGC GeoPackage (EPSG:4490, one layer per geometry type) for GIS tools.
+    ExportGpkg {
+        /// The survey.
+        survey: PathBuf,
+        /// The .gpkg file to write (replaced if it exists).
+        out: PathBuf,
+        /// Allow records classified above 公开 (the GeoPackage is NOT encrypted).
+        #[arg(long)]
+        allow_classified: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_bbox(s: &str) -> Result<[f64; 4], String> {
+    let parts: Vec<f64> = s
+        .split(',')
+        .map(|p| p.trim().parse::<f64>().map_err(|e| format!("{p:?}: {e}")))
+        .collect::<Result<_, _>>()?;
+    match parts.as_slice() {
+        &[w, s, e, n] if parts.iter().all(|v| v.is_finite()) && w <= e && s <= n => {
+            Ok([w, s, e, n])
+        }
+        _ => Err("expected W,S,E,N with W ≤ E and S ≤ N, e.g. 116.9,36.0,117.3,36.4".into()),
+    }
+}
+
+fn parse_time(s: &str) -> Result<time::OffsetDateTime, String> {
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).map_err(|e| {
+        format!("{s:?} is not an RFC 3339 time such as 2024-05-01T10:00:00+08:00: {e}")
+    })
+}
+
+fn passphrase(confirm: bool) -> Result<Passphrase, String> {
+    if let Ok(p) = std::env::var("TOPONYM_PASSPHRASE") {
+        return Ok(Passphrase::new(p));
+    }
+    let first = rpassword::prompt_password("口令 Passphrase: ")
+        .map_err(|e| format!("cannot read passphrase: {e}"))?;
+    if confirm {
+        let again = rpassword::prompt_password("再次输入 Again: ")
+            .map_err(|e| format!("cannot read passphrase: {e}"))?;
+        if again != first {
+            return Err("两次口令不一致 / the passphrases differ".into());
+        }
+    }
+    if first.is_empty() {
+        return Err("口令不能为空 / the passphrase must not be empty".into());
+    }
+    Ok(Passphrase::new(first))
+}
+
+fn print_json<T: serde::Serialize>(v: &T) {
+    match serde_json::to_string_pretty(v) {
+        Ok(s) => println!("{s}"),
+        Err(e) => eprintln!("error: cannot serialise output: {e}"),
+    }
+}
+
+fn fail(e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::from(2)
+}
+
+/// Runs one `toponym survey` subcommand.
+pub fn run(args: SurveyArgs) -> ExitCode {
+    match run_inner(args) {
+        Ok(code) => code,
+        Err(e) => fail(e),
+    }
+}
+
+fn run_inner(args: SurveyArgs) -> Result<ExitCode, String> {
+    let e2s = |e: survey::SurveyError| e.to_string();
+    match args.cmd {
+        SurveyCmd::Init {
+            path,
+            kdf_memory_kib,
+            kdf_passes,
+            json,
+        } => {
+            let pass = passphrase(true)?;
+            let d = KdfParams::production();
+            let kdf = KdfParams {
+                m_cost_kib: kdf_memory_kib.unwrap_or(d.m_cost_kib),
+                t_cost: kdf_passes.unwrap_or(d.t_cost),
+                p_cost: d.p_cost,
+            };
+            let store = survey::init(&path, &pass, kdf).map_err(e2s)?;
+            if json {
+                print_json(
+                    &serde_json::json!({"path": store.path(), "schema_version": store.schema_version().map_err(|e| e.to_string())?}),
+                );
+            } else {
+                println!(
+                    "已创建加密普查库 / created encrypted survey {}",
+                    store.path().display()
+                );
+            }
+        }
+        SurveyCmd::Add {
+            path,
+            records,
+            actor,
+            reason,
+            json,
+        } => {
+            let pass = passphrase(false)?;
+            let mut store = survey::open(&path, &pass).map_err(e2s)?;
+            let who = actor
+                .or_else(|| std::env::var("TOPONYM_ACTOR").ok())
+                .or_else(|| std::env::var("USER").ok())
+                .unwrap_or_else(|| "unknown".into());
+            let report =
+                survey::add_files(&mut store, &records, &Actor::new(who), reason.as_deref())
+                    .map_err(e2s)?;
+            if json {
+                print_json(&report);
+            } else {
+                println!(
+                    "读入 {} 条，写入 {} 条，未变 {} 条 / read {}, written {}, unchanged {}",
+                    report.read,
+                    report.written,
+                    report.unchanged,
+                    report.read,
+                    report.written,
+                    report.unchanged
+                );
+            }
+        }
+        SurveyCmd::List {
+            path,
+            bbox,
+            name,
+            template,
+            status,
+            limit,
+            json,
+        } => {
+            let status = status.map(|s| s.parse::<WorkflowStatus>()).transpose()?;
+            let pass = passphrase(false)?;
+            let store = survey::open(&path, &pass).map_err(e2s)?;
+            let filter = ListFilter {
+                template,
+                category: None,
+                status,
+                text: name,
+                bbox,
+                limit: Some(limit),
+            };
+            let rows = survey::list(&store, &filter).map_err(e2s)?;
+            if json {
+                print_json(&rows);
+            } else {
+                for r in &rows {
+                    let pt = r
+                        .rep_point
+                        .map(|p| format!("{:.6},{:.6}", p[0], p[1]))
+                        .unwrap_or_else(|| "-".into());
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}",
+                        r.record_id,
+                        r.standard_name.as_deref().unwrap_or("-"),
+                        r.template_id,
+                        r.workflow_status,
+                        r.secrecy,
+                        pt
+                    );
+                }
+                eprintln!("{} 条 / {} record(s)", rows.len(), rows.len());
+            }
+        }
+        SurveyCmd::History {
+            path,
+            record_id,
+            json,
+        } => {
+            let pass = passphrase(false)?;
+            let store = survey::open(&path, &pass).map_err(e2s)?;
+            let entries = survey::history(&store, &record_id).map_err(e2s)?;
+            if entries.is_empty() {
+                return Err(format!("no record {record_id} in {}", path.display()));
+            }
+            if json {
+                print_json(&entries);
+            } else {
+                let show = |v: &Option<serde_json::Value>| {
+                    v.as_ref().map_or("∅".to_owned(), |v| v.to_string())
+                };
+                for e in &entries {
+                    let when =
+                        e.at.format(&time::format_description::well_known::Rfc3339)
+                            .unwrap_or_default();
+                    if e.field == "*" {
+                        println!(
+                            "#{} {when} {} 创建 created{}",
+                            e.seq,
+                            e.actor,
+                            e.reason
+                                .as_deref()
+                                .map(|r| format!(" ({r})"))
+                                .unwrap_or_default()
+                        );
+                    } else {
+                        println!(
+                            "#{} {when} {} {}: {} → {}{}",
+                            e.seq,
+                            e.actor,
+                            e.field,
+                            show(&e.old_value),
+                            show(&e.new_value),
+                            e.reason
+                                .as_deref()
+                                .map(|r| format!(" ({r})"))
+                                .unwrap_or_default()
+                        );
+                    }
+                }
+            }
+        }
+        SurveyCmd::Show {
+            path,
+            record_id,
+            at,
+        } => {
+            let pass = passphrase(false)?;
+            let store = survey::open(&path, &pass).map_err(e2s)?;
+            match survey::show(&store, &record_id, at).map_err(e2s)? {
+                Some(r) => print_json(&r),
+                None => {
+                    return Err(match at {
+                        Some(_) => format!("record {record_id} did not exist yet at that time"),
+                        None => format!("no record {record_id} in {}", path.display()),
+                    })
+                }
+            }
+        }
+        SurveyCmd::Verify { path, json } => {
+            let pass = passphrase(false)?;
+            let store = survey::open(&path, &pass).map_err(e2s)?;
+            let integrity = store.integrity_check().map_err(|e| e.to_string())?;
+            let chain = store.verify_audit_chain().map_err(|e| e.to_string())?;
+            let ok = integrity == "ok" && chain.is_intact();
+            if json {
+                print_json(&serde_json::json!({"integrity": integrity, "audit": chain, "ok": ok}));
+            } else {
+                println!("integrity_check: {integrity}");
+                match &chain.problem {
+                    None => println!(
+                        "审计链完整 / audit chain intact ({} entries)",
+                        chain.entries
+                    ),
+                    Some(p) => println!("审计链被篡改 / audit chain BROKEN: {p}"),
+                }
+            }
+            if !ok {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        SurveyCmd::ExportGpkg {
+            survey: path,
+            out,
+            allow_classified,
+            json,
+        } => {
+            let pass = passphrase(false)?;
+            let store = survey::open(&path, &pass).map_err(e2s)?;
+            let report = survey::export_gpkg(&store, &out, allow_classified).map_err(|e| {
+                format!("{e}\n  提示 hint: --allow-classified 可导出涉密记录（文件不加密）/ exports them unencrypted")
+            })?;
+            for w in &report.warnings {
+                eprintln!("警告 warning: {} / {}", w.zh, w.en);
+            }
+            if json {
+                print_json(&report);
+            } else {
+                for l in &report.layers {
+                    println!("{}\t{}\t{} features", l.name, l.geometry_type, l.features);
+                }
+                if report.skipped_without_location > 0 {
+                    eprintln!(
+                        "{} record(s) without geometry or point were skipped",
+                        report.skipped_without_location
+                    );
+                }
+                println!("→ {}", out.display());
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
