@@ -1103,7 +1103,7 @@ pub fn build(dir: &Path, kdf: KdfParams) -> Result<SamplesReport, SamplesError> 
     }
     let mut store = Store::create(&survey, &Passphrase::new(DEMO_PASSPHRASE), kdf)?;
     store.set_clock(std::sync::Arc::new(sample_clock()));
-    load_reference_tables(&mut store)?;
+    load_reference_tables(&mut store, Some("37"))?;
     let (old, new) = (builtin::taian_2016()?, builtin::taian_2021()?);
     import_baseline(&mut store, COUNTY, &old, &new)?;
     for p in &set.photos {
