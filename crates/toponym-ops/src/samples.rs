@@ -81,6 +81,8 @@ pub struct Defect {
     pub template_id: String,
     /// What is wrong, in English.
     pub what: String,
+    /// The fields that carry the fault (where the rule must report it).
+    pub paths: Vec<String>,
 }
 
 /// One generated photo.
@@ -1027,7 +1029,23 @@ pub fn generate() -> Result<SampleSet, SamplesError> {
             "remarks".into(),
             json!(format!("示例缺陷记录：应触发质检规则 {rule}。")),
         );
+        let paths: Vec<String> = match rule {
+            "N-1" | "N-3" | "N-4" => {
+                vec!["fields.standard_name".into(), "fields.specific_part".into()]
+            }
+            "N-2" => vec!["fields.standard_name".into()],
+            "C-1" => vec!["fields.admin_areas".into()],
+            "C-2" => vec!["fields.meaning".into()],
+            "C-5" => vec!["fields.abolished_year".into()],
+            "S-1" | "S-3" | "S-8" => vec!["fields.rep_point".into()],
+            "L-2" => vec!["fields.area_km2".into()],
+            "L-4" => vec!["fields.total_capacity_1e4m3".into()],
+            "K-5" => vec!["fields.stats_code".into()],
+            "R-2" | "R-5" => vec!["fields.roman".into()],
+            _ => vec!["fields.reviewer".into()],
+        };
         defects.push(Defect {
+            paths,
             rule: rule.to_owned(),
             record_id: r.record_id.to_string(),
             template_id: template.to_owned(),
@@ -1070,9 +1088,30 @@ pub fn build(dir: &Path, kdf: KdfParams) -> Result<SamplesReport, SamplesError> 
             })?;
         }
     }
+    // Defects of rules that record validation implements carry `_expect`, so the repository
+    // tidy check knows they are deliberate (and that they still trip their rule).
+    let implemented: std::collections::BTreeSet<&str> =
+        toponym_forms::RULES.iter().map(|r| r.id).collect();
+    let expect: BTreeMap<String, Value> = set
+        .defects
+        .iter()
+        .filter(|d| implemented.contains(d.rule.as_str()))
+        .map(|d| {
+            let list: Vec<Value> = d
+                .paths
+                .iter()
+                .map(|p| json!({ "rule": d.rule, "path": p }))
+                .collect();
+            (d.record_id.clone(), Value::Array(list))
+        })
+        .collect();
     for (i, r) in set.records.iter().enumerate() {
+        let mut v = serde_json::to_value(r).map_err(|e| SamplesError::Generator(e.to_string()))?;
+        if let (Some(e), Some(o)) = (expect.get(&r.record_id.to_string()), v.as_object_mut()) {
+            o.insert("_expect".into(), e.clone());
+        }
         let text =
-            serde_json::to_string_pretty(r).map_err(|e| SamplesError::Generator(e.to_string()))?;
+            serde_json::to_string_pretty(&v).map_err(|e| SamplesError::Generator(e.to_string()))?;
         write(
             &root
                 .join("records")
