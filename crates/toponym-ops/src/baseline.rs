@@ -236,6 +236,59 @@ pub fn load_reference_tables(
         &rows(a.renamings.iter().map(|r| (format!("{:04}", r.line), r))),
     )?;
     out.push((a.renamings_provenance.id.clone(), n));
+    // Derived: per county-level code, its 简称 and 曾用名 (documented renamings joined to
+    // the division table, plus earlier names of the same code in the code history).
+    let (resolved, _unresolved) = a.resolve(&d);
+    let mut by_code: std::collections::BTreeMap<String, (Option<String>, Vec<Value>)> =
+        Default::default();
+    for sn in a.short_names.iter().filter(|s| within(&s.code)) {
+        by_code
+            .entry(sn.code.clone())
+            .or_default()
+            .0
+            .get_or_insert_with(|| sn.short_name.clone());
+    }
+    for f in resolved.iter().filter(|f| within(&f.code)) {
+        by_code.entry(f.code.clone()).or_default().1.push(json!({
+            "name": f.former_name, "until": f.until.to_string(), "source": a.renamings_provenance.id,
+        }));
+    }
+    for span in h.iter().filter(|s| within(&s.code)) {
+        for (name, from, to) in h.former_names(&span.code) {
+            let list = &mut by_code.entry(span.code.clone()).or_default().1;
+            let v = json!({ "name": name, "from_year": from, "to_year": to, "source": h.provenance.id });
+            if !list.contains(&v) {
+                list.push(v);
+            }
+        }
+    }
+    let derived = Provenance {
+        id: "aliases_by_code".into(),
+        file: "(derived)".into(),
+        title: "简称与曾用名（按代码）".into(),
+        source: format!(
+            "derived on load from {}, {} (joined to {}) and {}",
+            a.short_names_provenance.id, a.renamings_provenance.id, d.provenance.id, h.provenance.id
+        ),
+        licence: "as the sources".into(),
+        edition: d.provenance.edition.clone(),
+        reference_date: d.provenance.reference_date.clone(),
+        crs: "none".into(),
+        conversion: None,
+        notes: Some("Renamings whose new unit is not in the division table (e.g. the source's typo 云岗区) are left out.".into()),
+        sha256: String::new(),
+    };
+    let n = store.load_reference_table(
+        &derived.id,
+        &prov_json(&derived, scope),
+        &by_code
+            .into_iter()
+            .map(|(code, (short, former))| {
+                (code, json!({ "short_name": short, "former_names": former }))
+            })
+            .collect::<Vec<_>>(),
+    )?;
+    out.push((derived.id.clone(), n));
     let b = builtin::taian_boundaries()?;
     let n = store.load_reference_table(
         &b.provenance.id,

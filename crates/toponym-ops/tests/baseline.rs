@@ -116,7 +116,26 @@ fn reference_tables_load_with_provenance_and_refuse_writes() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = survey(&dir);
     let loaded = load_reference_tables(&mut s, None).unwrap();
-    assert_eq!(loaded.len(), 7);
+    assert_eq!(loaded.len(), 8);
+    // Derived aliases: 泰山区's 简称, 岱岳区's former name 郊区, 襄阳市's former name 襄樊市.
+    let taishan = s
+        .reference_row("aliases_by_code", "370902")
+        .unwrap()
+        .unwrap();
+    assert_eq!(taishan["short_name"], "泰山");
+    let daiyue = s
+        .reference_row("aliases_by_code", "370911")
+        .unwrap()
+        .unwrap();
+    assert_eq!(daiyue["former_names"][0]["name"], "郊区");
+    let xiangyang = s
+        .reference_row("aliases_by_code", "420600")
+        .unwrap()
+        .unwrap();
+    assert!(
+        xiangyang["former_names"].to_string().contains("襄樊市"),
+        "{xiangyang}"
+    );
     let infos = s.reference_tables().unwrap();
     let hist = infos
         .iter()
