@@ -110,3 +110,106 @@ fn run_inner(a: ImportBaselineArgs) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Arguments of `toponym survey investigation`: list or close investigation-list entries.
+#[derive(Args)]
+pub struct InvestigationArgs {
+    /// The survey file.
+    survey: PathBuf,
+    /// Only this county (6 digits).
+    #[arg(long)]
+    county: Option<String>,
+    /// Only entries neither filled nor closed (what QA rule C-8 reports).
+    #[arg(long)]
+    open: bool,
+    /// Close the entry with this code instead of listing.
+    #[arg(long, value_name = "CODE")]
+    close: Option<String>,
+    /// How to close: 注销, 查无此地 (both need --reason) or form (needs --record).
+    #[arg(long = "as", value_name = "KIND", requires = "close")]
+    kind: Option<String>,
+    /// Why the entry is closed as 注销/查无此地.
+    #[arg(long)]
+    reason: Option<String>,
+    /// The record that fills the entry.
+    #[arg(long)]
+    record: Option<String>,
+    /// Who closes it (default $TOPONYM_ACTOR or $USER).
+    #[arg(long)]
+    actor: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Lists (exit 1 when `--open` finds entries) or closes entries; 2 on errors.
+pub fn run_investigation(a: InvestigationArgs) -> ExitCode {
+    match investigation_inner(a) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn investigation_inner(a: InvestigationArgs) -> Result<ExitCode, String> {
+    use toponym_ops::baseline::Closure;
+    use toponym_ops::survey::Actor;
+    let pass = passphrase()?;
+    let mut store = survey::open(&a.survey, &pass).map_err(|e| e.to_string())?;
+    if let Some(code) = &a.close {
+        let closure =
+            match (a.kind.as_deref(), a.reason, a.record) {
+                (Some("注销"), Some(reason), _) => Closure::Abolished { reason },
+                (Some("查无此地"), Some(reason), _) => Closure::NotFound { reason },
+                (Some("form"), _, Some(record_id)) => Closure::Form { record_id },
+                _ => return Err(
+                    "--close needs --as 注销|查无此地 with --reason, or --as form with --record"
+                        .into(),
+                ),
+            };
+        let who = a
+            .actor
+            .or_else(|| std::env::var("TOPONYM_ACTOR").ok())
+            .or_else(|| std::env::var("USER").ok())
+            .unwrap_or_else(|| "unknown".into());
+        store
+            .close_investigation_entry(code, &closure, &Actor::new(who))
+            .map_err(|e| e.to_string())?;
+        println!("已关闭 closed {code}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let list = if a.open {
+        store.open_investigation_entries(a.county.as_deref())
+    } else {
+        store.investigation_list(a.county.as_deref())
+    }
+    .map_err(|e| e.to_string())?;
+    if a.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&list).unwrap_or_default()
+        );
+    } else {
+        for e in &list {
+            let state = match &e.closure {
+                None => "open".to_owned(),
+                Some(c) => serde_json::to_value(c)
+                    .ok()
+                    .and_then(|v| v["kind"].as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+            };
+            println!(
+                "{}\t{}\t{}\t{}\t{}",
+                e.code, e.standard_name, e.template_id, e.suggested_status, state
+            );
+        }
+        eprintln!("{} 条目 entries", list.len());
+    }
+    Ok(if a.open && !list.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

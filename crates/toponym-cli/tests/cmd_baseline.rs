@@ -94,3 +94,60 @@ fn a_truncated_file_exits_2_naming_file_and_line_and_imports_nothing() {
         "a 4-digit county is a usage error"
     );
 }
+
+#[test]
+fn open_entries_exit_1_until_closed_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = init(dir.path());
+    assert!(
+        toponym(&["survey", "import-baseline", &s, "--county", "370911"])
+            .status
+            .success()
+    );
+    let o = toponym(&["survey", "investigation", &s, "--open", "--json"]);
+    assert_eq!(o.status.code(), Some(1), "open entries are C-8 findings");
+    let open: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(open.as_array().unwrap().len(), 732);
+    let no_reason = toponym(&[
+        "survey",
+        "investigation",
+        &s,
+        "--close",
+        "370911001214",
+        "--as",
+        "注销",
+    ]);
+    assert_eq!(no_reason.status.code(), Some(2));
+    let blank = toponym(&[
+        "survey",
+        "investigation",
+        &s,
+        "--close",
+        "370911001214",
+        "--as",
+        "注销",
+        "--reason",
+        " ",
+    ]);
+    assert_eq!(blank.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&blank.stderr).contains("C-8"));
+    let ok = toponym(&[
+        "survey",
+        "investigation",
+        &s,
+        "--close",
+        "370911001214",
+        "--as",
+        "注销",
+        "--reason",
+        "村改居，改设堰西社区居委会",
+    ]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let o = toponym(&["survey", "investigation", &s, "--open", "--json"]);
+    let open: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(open.as_array().unwrap().len(), 731);
+}

@@ -12,6 +12,8 @@ use serde_json::{json, Value};
 use toponym_reference::{
     builtin, plan_baseline, BaselineCounts, Edition, Provenance, RefError, SkippedRow,
 };
+/// Closing an investigation-list entry (re-exported for the CLI and the app).
+pub use toponym_store::{Closure, InvestigationEntry};
 use toponym_store::{NewInvestigationEntry, Store, StoreError};
 
 /// What can go wrong.
