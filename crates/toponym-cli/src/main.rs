@@ -7,6 +7,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod cmd_roman;
+mod cmd_templates;
+mod cmd_validate;
 mod cmd_survey;
 
 #[derive(Parser)]
@@ -22,6 +25,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Romanise place names by the 1984 rules (罗马字母拼写).
+    Roman(cmd_roman::Args),
+    /// List the 75 templates, or show one template's fields.
+    Templates(cmd_templates::TemplatesArgs),
+    /// Validate record files against their templates.
+    Validate(cmd_validate::ValidateArgs),
     /// The surveyor's encrypted store: init, add, list, show, history, verify, export-gpkg.
     Survey(cmd_survey::SurveyArgs),
 }
@@ -39,6 +48,9 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Command::Roman(args) => cmd_roman::run(args),
+        Command::Templates(a) => cmd_templates::run(a),
+        Command::Validate(a) => cmd_validate::run(a),
         Command::Survey(a) => cmd_survey::run(a),
     }
 }

@@ -62,7 +62,12 @@ pub struct Message {
 impl Message {
     /// A message with no parameters.
     pub fn new(code: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self { code: code.into(), params: BTreeMap::new(), zh: zh.into(), en: en.into() }
+        Self {
+            code: code.into(),
+            params: BTreeMap::new(),
+            zh: zh.into(),
+            en: en.into(),
+        }
     }
 
     /// Adds a parameter.
@@ -88,7 +93,17 @@ pub struct Finding {
 
 impl Finding {
     /// A finding for `rule` at `path`.
-    pub fn new(rule: Option<&str>, severity: Severity, path: impl Into<String>, message: Message) -> Self {
-        Self { rule: rule.map(str::to_owned), severity, path: path.into(), message }
+    pub fn new(
+        rule: Option<&str>,
+        severity: Severity,
+        path: impl Into<String>,
+        message: Message,
+    ) -> Self {
+        Self {
+            rule: rule.map(str::to_owned),
+            severity,
+            path: path.into(),
+            message,
+        }
     }
 }

@@ -91,14 +91,19 @@ impl Geometry {
         }
         fn poly(rings: &[Vec<LonLat>]) -> Polygon<f64> {
             let mut it = rings.iter();
-            let outer = it.next().map(|r| ls(r)).unwrap_or_else(|| LineString(vec![]));
+            let outer = it
+                .next()
+                .map(|r| ls(r))
+                .unwrap_or_else(|| LineString(vec![]));
             Polygon::new(outer, it.map(|r| ls(r)).collect())
         }
         match self {
             Geometry::Point(p) => Point::new(p[0], p[1]).into(),
             Geometry::LineString(l) => ls(l).into(),
             Geometry::Polygon(r) => poly(r).into(),
-            Geometry::MultiLineString(ls_) => MultiLineString(ls_.iter().map(|l| ls(l)).collect()).into(),
+            Geometry::MultiLineString(ls_) => {
+                MultiLineString(ls_.iter().map(|l| ls(l)).collect()).into()
+            }
             Geometry::MultiPolygon(ps) => MultiPolygon(ps.iter().map(|p| poly(p)).collect()).into(),
         }
     }
@@ -110,9 +115,10 @@ mod tests {
 
     #[test]
     fn geojson_shape_round_trips() {
-        let g: Geometry =
-            serde_json::from_str(r#"{"type":"LineString","coordinates":[[117.1,36.2],[117.2,36.3]]}"#)
-                .unwrap();
+        let g: Geometry = serde_json::from_str(
+            r#"{"type":"LineString","coordinates":[[117.1,36.2],[117.2,36.3]]}"#,
+        )
+        .unwrap();
         assert_eq!(g.kind(), GeometryKind::Line);
         assert_eq!(g.bbox(), Some([117.1, 36.2, 117.2, 36.3]));
         let s = serde_json::to_string(&g).unwrap();
@@ -122,7 +128,13 @@ mod tests {
     #[test]
     fn polygon_converts_to_geo_with_area() {
         use geo::Area;
-        let g = Geometry::Polygon(vec![vec![[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]]]);
+        let g = Geometry::Polygon(vec![vec![
+            [0.0, 0.0],
+            [1.0, 0.0],
+            [1.0, 1.0],
+            [0.0, 1.0],
+            [0.0, 0.0],
+        ]]);
         assert!((g.to_geo().unsigned_area() - 1.0).abs() < 1e-12);
     }
 }

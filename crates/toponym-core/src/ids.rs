@@ -50,7 +50,10 @@ pub struct V7IdGenerator<C: Clock> {
 impl<C: Clock> V7IdGenerator<C> {
     /// A generator reading time from `clock`.
     pub fn new(clock: C) -> Self {
-        Self { clock, ctx: Mutex::new(uuid::ContextV7::new()) }
+        Self {
+            clock,
+            ctx: Mutex::new(uuid::ContextV7::new()),
+        }
     }
 }
 
@@ -77,7 +80,11 @@ pub struct SeededIdGenerator {
 impl SeededIdGenerator {
     /// Ids stamped with `millis` since the Unix epoch, varied by `seed`.
     pub fn new(millis: u64, seed: u64) -> Self {
-        Self { millis, seed, counter: Mutex::new(0) }
+        Self {
+            millis,
+            seed,
+            counter: Mutex::new(0),
+        }
     }
 }
 
@@ -89,7 +96,9 @@ impl IdGenerator for SeededIdGenerator {
             *c
         };
         // splitmix64 of seed and counter for the random part.
-        let mut z = self.seed.wrapping_add(n.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let mut z = self
+            .seed
+            .wrapping_add(n.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^= z >> 31;

@@ -40,7 +40,10 @@ pub struct Record {
 impl Record {
     /// A field's text value, if it is a non-empty string.
     pub fn text(&self, key: &str) -> Option<&str> {
-        self.fields.get(key).and_then(Value::as_str).filter(|s| !s.is_empty())
+        self.fields
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
     }
 
     /// 标准名称.

@@ -11,6 +11,7 @@
 
 pub mod dms;
 pub mod gauss_kruger;
+pub mod gcj02;
 
 pub use dms::{format_dms, parse_dms, Axis, DmsParse};
 pub use gauss_kruger::{GaussKruger, GkZone, ZoneWidth};

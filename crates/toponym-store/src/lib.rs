@@ -15,18 +15,22 @@ mod audit;
 mod error;
 mod export;
 pub mod gpkg;
+mod investigation;
 pub mod kdf;
 mod media;
 mod migrate;
 mod names;
+mod reference;
 mod store;
 
 pub use audit::{AuditEntry, AuditVerification};
 pub use error::StoreError;
 pub use export::{ExportLayer, ExportReport};
+pub use investigation::{Closure, InvestigationEntry, NewInvestigationEntry};
 pub use kdf::{derive_key, sidecar_path, DerivedKey, KdfParams, Passphrase};
 pub use media::{Media, MediaInfo};
 pub use names::{normalise_key, SearchKeys};
+pub use reference::ReferenceTableInfo;
 pub use store::{
     Actor, ListFilter, NameHit, OpenTimings, RecordSummary, Store, StoreTx, WorkflowStatus,
 };

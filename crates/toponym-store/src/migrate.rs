@@ -10,8 +10,19 @@ use rusqlite::{params, Connection};
 use crate::Result;
 
 /// (number, name, SQL).
-pub(crate) const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "0001_init", include_str!("../migrations/0001_init.sql"))];
+pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "0001_init", include_str!("../migrations/0001_init.sql")),
+    (
+        100,
+        "0100_reference",
+        include_str!("../migrations/0100_reference.sql"),
+    ),
+    (
+        101,
+        "0101_investigation",
+        include_str!("../migrations/0101_investigation.sql"),
+    ),
+];
 
 /// The highest migration this build knows.
 pub(crate) fn latest() -> i64 {

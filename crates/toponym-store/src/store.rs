@@ -159,6 +159,23 @@ impl fmt::Debug for Store {
     }
 }
 
+impl Store {
+    /// The connection, for the reference-table and investigation-list modules of this crate.
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// The connection, read-only use.
+    pub(crate) fn conn_ref(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Now, from the store's clock, in microseconds since the epoch.
+    pub(crate) fn now_us(&self) -> i64 {
+        now_us(self.clock.as_ref())
+    }
+}
+
 fn now_us(clock: &dyn Clock) -> i64 {
     (clock.now().unix_timestamp_nanos() / 1000) as i64
 }

@@ -1,0 +1,185 @@
+//! `toponym validate <record.json>... [--json] [--export]`: validates record files against
+//! their templates and prints the findings. A file holds one record or an array of them.
+//! Exit 0 = no ERROR/BLOCKER, 1 = some, 2 = a file could not be read or is not JSON
+//! (malformed JSON is reported with line and column).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use serde_json::{json, Value};
+use toponym_core::{Clock, Finding, SystemClock};
+use toponym_forms::{validate_json_with, Catalog, Stage, ValidateOptions};
+
+/// Writes a line to stdout, ignoring a closed pipe (`toponym templates | head`).
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
+/// Writes a line to stderr, ignoring write errors.
+macro_rules! errln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($t)*);
+    }};
+}
+
+/// Arguments of `toponym validate`.
+#[derive(Args, Debug)]
+pub struct ValidateArgs {
+    /// Record files (JSON: one record, or an array of records).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Validate for export: the review fields (审核人, 审核时间, 审核意见) become required.
+    #[arg(long)]
+    export: bool,
+}
+
+struct Outcome {
+    file: String,
+    index: Option<usize>,
+    record_id: Option<String>,
+    template: Option<String>,
+    findings: Vec<Finding>,
+}
+
+/// Runs the subcommand.
+pub fn run(args: ValidateArgs) -> ExitCode {
+    if let Some(e) = Catalog::builtin_error() {
+        errln!("error: the built-in template catalogue is defective: {e}");
+        return ExitCode::from(2);
+    }
+    let catalog = Catalog::builtin();
+    let opts = ValidateOptions {
+        now: Some(SystemClock.now()),
+        stage: if args.export {
+            Stage::Export
+        } else {
+            Stage::Record
+        },
+        ..ValidateOptions::default()
+    };
+    let mut outcomes = Vec::new();
+    let mut input_errors = Vec::new();
+    for path in &args.files {
+        let name = path.display().to_string();
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                input_errors.push(json!({"file": name, "error": format!("cannot read: {e}")}));
+                continue;
+            }
+        };
+        let value: Value = match serde_json::from_str(&text) {
+            Ok(v) => v,
+            Err(e) => {
+                input_errors.push(json!({
+                    "file": name, "line": e.line(), "column": e.column(),
+                    "error": format!("malformed JSON at line {}, column {}: {e}", e.line(), e.column())
+                }));
+                continue;
+            }
+        };
+        let records: Vec<(Option<usize>, &Value)> = match &value {
+            Value::Array(a) => a.iter().enumerate().map(|(i, v)| (Some(i), v)).collect(),
+            v => vec![(None, v)],
+        };
+        for (index, r) in records {
+            outcomes.push(Outcome {
+                file: name.clone(),
+                index,
+                record_id: r
+                    .get("record_id")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+                template: r
+                    .get("template")
+                    .and_then(|t| t.get("id"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+                findings: validate_json_with(catalog, r, &opts),
+            });
+        }
+    }
+    let blocking = outcomes
+        .iter()
+        .flat_map(|o| &o.findings)
+        .filter(|f| f.severity.is_blocking())
+        .count();
+    if args.json {
+        let recs: Vec<Value> = outcomes
+            .iter()
+            .map(|o| json!({"file": o.file, "index": o.index, "record_id": o.record_id, "template": o.template, "findings": o.findings}))
+            .collect();
+        let out = json!({
+            "records": recs,
+            "input_errors": input_errors,
+            "summary": {
+                "records": outcomes.len(),
+                "findings": outcomes.iter().map(|o| o.findings.len()).sum::<usize>(),
+                "blocking": blocking,
+                "input_errors": input_errors.len()
+            }
+        });
+        outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    } else {
+        for e in &input_errors {
+            errln!(
+                "{}: error: {}",
+                e["file"].as_str().unwrap_or(""),
+                e["error"].as_str().unwrap_or("")
+            );
+        }
+        for o in &outcomes {
+            let at = match o.index {
+                Some(i) => format!("{}[{i}]", o.file),
+                None => o.file.clone(),
+            };
+            let who = format!(
+                "{} {}",
+                o.template.as_deref().unwrap_or("?"),
+                o.record_id.as_deref().unwrap_or("?")
+            );
+            if o.findings.is_empty() {
+                outln!("{at}: {who}: ok");
+                continue;
+            }
+            outln!("{at}: {who}: {} finding(s)", o.findings.len());
+            for f in &o.findings {
+                outln!(
+                    "  {:<7} {:<5} {}: {}",
+                    f.severity.as_str(),
+                    f.rule.as_deref().unwrap_or("-"),
+                    f.path,
+                    f.message.zh
+                );
+                outln!(
+                    "  {:<7} {:<5} {}  {}",
+                    "",
+                    "",
+                    " ".repeat(f.path.chars().count()),
+                    f.message.en
+                );
+            }
+        }
+        outln!(
+            "{} record(s), {} blocking finding(s), {} input error(s)",
+            outcomes.len(),
+            blocking,
+            input_errors.len()
+        );
+    }
+    if !input_errors.is_empty() {
+        ExitCode::from(2)
+    } else if blocking > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

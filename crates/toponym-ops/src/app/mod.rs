@@ -1,0 +1,18 @@
+//! App use cases that are not the store's: unlocking a survey, the survey home, the
+//! investigation list, generated forms, live validation and romanisation, saving with the
+//! completion gate, history, photos and map layers. The Tauri commands in `src-tauri` are
+//! one-line adapters over the functions here, so the same behaviour is testable without a
+//! window.
+
+mod coords;
+pub mod derive;
+pub mod dto;
+pub mod error;
+mod files;
+mod reference;
+mod session;
+
+pub use coords::parse_coords;
+pub use error::AppError;
+pub use files::{probe_basemap, recent_surveys, remember_survey};
+pub use session::{Session, UnlockTimings};

@@ -1,0 +1,233 @@
+//! The Tauri shell of Toponym: window, command adapters and the `basemap://` scheme.
+//!
+//! Every command is a one-line adapter over `toponym_ops::app`; no domain logic lives
+//! here, so everything the window can do is also testable without WebKit. Commands are
+//! `async` so they run on Tauri's worker pool and never block the window's main thread.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use tauri::State;
+use toponym_ops::app::dto::*;
+use toponym_ops::app::{self, AppError, Session};
+
+mod basemap;
+
+/// What the window shares: the unlocked survey (if any) and how the app was started.
+pub struct AppState {
+    session: Mutex<Option<Session>>,
+    startup: StartupInfo,
+    basemaps: basemap::Registry,
+}
+
+type Res<T> = Result<T, AppError>;
+
+/// Runs `f` on the open session, or fails with `survey.not_unlocked`.
+fn with<T>(st: &State<'_, AppState>, f: impl FnOnce(&mut Session) -> Res<T>) -> Res<T> {
+    let mut guard = st.session.lock().unwrap_or_else(|e| e.into_inner());
+    let s = guard.as_mut().ok_or(AppError::NotUnlocked)?;
+    f(s)
+}
+
+#[tauri::command]
+async fn startup_info(st: State<'_, AppState>) -> Res<StartupInfo> {
+    Ok(st.startup.clone())
+}
+
+#[tauri::command]
+async fn survey_unlock(
+    st: State<'_, AppState>,
+    path: String,
+    passphrase: String,
+    create: bool,
+) -> Res<SurveyInfo> {
+    let s = Session::unlock(&PathBuf::from(path), &passphrase, create)?;
+    let info = s.info();
+    *st.session.lock().unwrap_or_else(|e| e.into_inner()) = Some(s);
+    Ok(info)
+}
+
+#[tauri::command]
+async fn survey_lock(st: State<'_, AppState>) -> Res<()> {
+    st.session.lock().unwrap_or_else(|e| e.into_inner()).take();
+    Ok(())
+}
+
+#[tauri::command]
+async fn catalog(st: State<'_, AppState>) -> Res<CatalogDto> {
+    with(&st, |s| s.catalog())
+}
+
+#[tauri::command]
+async fn home_summary(st: State<'_, AppState>) -> Res<HomeSummary> {
+    with(&st, |s| s.home_summary())
+}
+
+#[tauri::command]
+async fn list_entries(
+    st: State<'_, AppState>,
+    filter: ListFilter,
+    offset: u32,
+    limit: u32,
+) -> Res<ListPage> {
+    with(&st, |s| s.list_entries(&filter, offset, limit))
+}
+
+#[tauri::command]
+async fn form_spec(st: State<'_, AppState>, template_id: String) -> Res<FormSpec> {
+    with(&st, |s| s.form_spec(&template_id))
+}
+
+#[tauri::command]
+async fn record_new(st: State<'_, AppState>, template_id: String) -> Res<OpenedRecord> {
+    with(&st, |s| s.record_new(&template_id))
+}
+
+#[tauri::command]
+async fn record_open(st: State<'_, AppState>, id: String) -> Res<OpenedRecord> {
+    with(&st, |s| s.record_open(&id))
+}
+
+#[tauri::command]
+async fn record_check(st: State<'_, AppState>, record: RecordDto) -> Res<Vec<FindingDto>> {
+    with(&st, |s| s.record_check(&record))
+}
+
+#[tauri::command]
+async fn record_save(
+    st: State<'_, AppState>,
+    record: RecordDto,
+    complete: bool,
+) -> Res<SaveOutcome> {
+    with(&st, |s| s.record_save(record, complete))
+}
+
+#[tauri::command]
+async fn romanise(
+    st: State<'_, AppState>,
+    name: String,
+    template_id: String,
+    admin_code: Option<String>,
+) -> Res<RomanDto> {
+    with(&st, |s| {
+        Ok(s.romanise(&name, &template_id, admin_code.as_deref()))
+    })
+}
+
+#[tauri::command]
+async fn parse_coords(text: String) -> Res<CoordsDto> {
+    Ok(app::parse_coords(&text))
+}
+
+#[tauri::command]
+async fn ref_search(
+    st: State<'_, AppState>,
+    query: String,
+    templates: Vec<String>,
+) -> Res<Vec<RefHit>> {
+    with(&st, |s| s.ref_search(&query, &templates))
+}
+
+#[tauri::command]
+async fn ref_lookup(st: State<'_, AppState>, ids: Vec<String>) -> Res<Vec<RefHit>> {
+    with(&st, |s| s.ref_lookup(&ids))
+}
+
+#[tauri::command]
+async fn record_history(st: State<'_, AppState>, id: String) -> Res<Vec<HistoryEntry>> {
+    with(&st, |s| s.history(&id))
+}
+
+#[tauri::command]
+async fn media_list(st: State<'_, AppState>, record_id: String) -> Res<Vec<MediaDto>> {
+    with(&st, |s| s.media_list(&record_id))
+}
+
+#[tauri::command]
+async fn media_attach(
+    st: State<'_, AppState>,
+    record_id: String,
+    file_name: String,
+    base64: String,
+) -> Res<MediaDto> {
+    with(&st, |s| {
+        s.media_attach_base64(&record_id, &file_name, &base64)
+    })
+}
+
+#[tauri::command]
+async fn map_layers(st: State<'_, AppState>) -> Res<MapLayers> {
+    with(&st, |s| s.map_layers())
+}
+
+#[tauri::command]
+async fn map_records(st: State<'_, AppState>) -> Res<serde_json::Value> {
+    with(&st, |s| s.map_records())
+}
+
+#[tauri::command]
+async fn basemap_add(st: State<'_, AppState>, path: String) -> Res<BasemapDto> {
+    st.basemaps.add(&PathBuf::from(path))
+}
+
+/// The survey to offer on the unlock screen: `--survey <path>` or `TOPONYM_SURVEY`.
+fn startup_from_env() -> StartupInfo {
+    let mut args = std::env::args().skip(1);
+    let mut survey = std::env::var("TOPONYM_SURVEY")
+        .ok()
+        .filter(|s| !s.is_empty());
+    while let Some(a) = args.next() {
+        if a == "--survey" {
+            survey = args.next();
+        } else if let Some(v) = a.strip_prefix("--survey=") {
+            survey = Some(v.to_owned());
+        }
+    }
+    StartupInfo {
+        survey_path: survey,
+        recent: app::recent_surveys(),
+    }
+}
+
+/// Builds and runs the app until the window closes.
+pub fn run() {
+    let state = AppState {
+        session: Mutex::new(None),
+        startup: startup_from_env(),
+        basemaps: basemap::Registry::default(),
+    };
+    let result = tauri::Builder::default()
+        .manage(state)
+        .register_uri_scheme_protocol("basemap", |ctx, request| {
+            let st: State<'_, AppState> = tauri::Manager::state(ctx.app_handle());
+            st.basemaps.serve(&request)
+        })
+        .invoke_handler(tauri::generate_handler![
+            startup_info,
+            survey_unlock,
+            survey_lock,
+            catalog,
+            home_summary,
+            list_entries,
+            form_spec,
+            record_new,
+            record_open,
+            record_check,
+            record_save,
+            romanise,
+            parse_coords,
+            ref_search,
+            ref_lookup,
+            record_history,
+            media_list,
+            media_attach,
+            map_layers,
+            map_records,
+            basemap_add,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("toponym-app: cannot start the window: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,67 @@
+// Window-level benchmark of the desktop app (not a test; prints figures):
+//   cold start  = process launch → unlock screen painted, plus unlock click → home painted,
+//                 minus the key derivation time the app reports (Argon2id is slow on purpose);
+//   form open   = click on a list row → the form painted (largest form: see --template);
+//   save        = "save draft" click → result painted.
+// Usage (inside Xvfb, see scripts/e2e.sh for the environment):
+//   node bench.mjs <survey> [runs]
+import { by, launch, unlock, until, type, select, PASSPHRASE } from './lib.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const survey = process.argv[2];
+const runs = Number(process.argv[3] || 5);
+const template = process.env.BENCH_TEMPLATE || 'water.river';
+if (!survey) throw new Error('usage: node bench.mjs <survey> [runs]');
+
+const med = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+const fmt = (v) => `median ${med(v).toFixed(0)} ms (min ${Math.min(...v).toFixed(0)}, max ${Math.max(...v).toFixed(0)}, n=${v.length})`;
+const cold = [];
+const kdfs = [];
+const opens = [];
+const saves = [];
+
+for (let i = 0; i < runs; i++) {
+  const copy = path.join(path.dirname(survey), `.bench-${i}-${path.basename(survey)}`);
+  fs.copyFileSync(survey, copy);
+  for (const ext of ['-wal', '-shm', '.toponym-kdf']) if (fs.existsSync(survey + ext)) fs.copyFileSync(survey + ext, copy + ext);
+  const launched = Date.now();
+  const s = await launch(`bench-${i}`, { survey: copy });
+  try {
+    const b = s.browser;
+    await unlock(s, PASSPHRASE);
+    await until(() => b.execute(() => window.__toponymPerf.home?.length > 0), 'home painted');
+    const perf = await b.execute(() => ({ origin: performance.timeOrigin, p: window.__toponymPerf }));
+    const info = await b.execute(() => window.__toponymPerf);
+    const kdf = await b.execute(() => window.__toponymLastUnlock?.kdf_ms ?? 0);
+    const toUnlockScreen = perf.origin + perf.p['unlock-screen'][0] - launched;
+    const unlockToHome = perf.p.home[0] - perf.p['unlock-submit'][0] - kdf;
+    cold.push(toUnlockScreen + unlockToHome);
+    kdfs.push(kdf);
+    void info;
+
+    await (await b.$(by('nav-list'))).click();
+    await select(b, by('filter-template'), template);
+    const row = await b.$(by('list-row'));
+    await row.waitForExist({ timeout: 20000 });
+    await row.click();
+    await (await b.$(by('form'))).waitForExist({ timeout: 20000 });
+    await until(() => b.execute(() => window.__toponymPerf['form-shown']?.length > 0), 'form painted');
+    const p2 = await b.execute(() => window.__toponymPerf);
+    opens.push(p2['form-shown'].at(-1) - p2['form-open'].at(-1));
+
+    await type(b, by('field-remarks'), `bench ${i}`);
+    await (await b.$(by('save-draft'))).click();
+    await until(() => b.execute(() => window.__toponymPerf['save-shown']?.length > 0), 'save painted');
+    const p3 = await b.execute(() => window.__toponymPerf);
+    saves.push(p3['save-shown'].at(-1) - p3['save-start'].at(-1));
+  } finally {
+    await s.close();
+    for (const ext of ['', '-wal', '-shm', '.toponym-kdf']) fs.rmSync(copy + ext, { force: true });
+  }
+}
+console.log(`survey: ${survey}`);
+console.log(`cold start to unlocked home (without KDF): ${fmt(cold)}`);
+console.log(`key derivation reported by the app:        ${fmt(kdfs)}`);
+console.log(`open form (${template}) click → painted:   ${fmt(opens)}`);
+console.log(`save draft click → painted:                ${fmt(saves)}`);

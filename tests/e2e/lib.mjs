@@ -1,0 +1,254 @@
+// Helpers for the end-to-end tests: each test session starts a fresh tauri-driver (a
+// long-lived one was seen to wedge after a connection reset), drives the real app window
+// through WebKitWebDriver, saves screenshots, and ends every process it started by pid.
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { remote } from 'webdriverio';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const APP = process.env.TOPONYM_APP_BIN || path.join(ROOT, 'target/debug/toponym-app');
+export const ARTIFACTS = path.join(ROOT, 'e2e-artifacts');
+export const PASSPHRASE = process.env.TOPONYM_E2E_PASSPHRASE || 'taishan-1987';
+
+fs.mkdirSync(ARTIFACTS, { recursive: true });
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+async function waitPort(port, ms) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const ok = await new Promise((r) => {
+      const c = net.connect(port, '127.0.0.1', () => {
+        c.end();
+        r(true);
+      });
+      c.on('error', () => r(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`tauri-driver did not listen on port ${port} within ${ms} ms`);
+}
+
+/** All descendants of `pid` (children first found by walking /proc), for cleanup by pid. */
+export function descendants(pid) {
+  const parent = new Map();
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(d), Number(after[1]));
+    } catch {
+      /* process ended meanwhile */
+    }
+  }
+  const out = [];
+  const walk = (p) => {
+    for (const [c, pp] of parent) if (pp === p) {
+      out.push(c);
+      walk(c);
+    }
+  };
+  walk(pid);
+  return out;
+}
+
+export function comm(pid) {
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** A fresh home for the app: its WebKit data and recent-survey list stay per test. */
+export function freshHome(name) {
+  const home = path.join(ARTIFACTS, name, 'home');
+  fs.rmSync(home, { recursive: true, force: true });
+  fs.mkdirSync(home, { recursive: true });
+  return home;
+}
+
+/**
+ * Starts tauri-driver and a WebDriver session on the app.
+ * `opts.env` is added to the app's environment; `opts.wrap` (e.g. ['strace', …]) prefixes
+ * the tauri-driver command so the whole process tree can be observed.
+ */
+export async function launch(name, opts = {}) {
+  const dir = path.join(ARTIFACTS, name);
+  fs.mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const nativePort = await freePort();
+  const home = opts.home || freshHome(name);
+  const env = {
+    ...process.env,
+    HOME: home,
+    XDG_DATA_HOME: path.join(home, '.local/share'),
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+    // No accessibility bus and no desktop portals: they would outlive the session.
+    NO_AT_BRIDGE: '1',
+    GTK_USE_PORTAL: '0',
+    GTK_A11Y: 'none',
+    ...(opts.env || {}),
+  };
+  // A private session bus per test, so D-Bus services started for the app end with it.
+  const driverCmd = ['dbus-run-session', '--', 'tauri-driver', '--port', String(port), '--native-port', String(nativePort)];
+  const argv = [...(opts.wrap || []), ...driverCmd];
+  const log = fs.openSync(path.join(dir, `tauri-driver-${Date.now()}.log`), 'w');
+  const driver = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', log, log] });
+  await waitPort(port, 15000);
+  const args = opts.survey ? ['--survey', opts.survey] : [];
+  const browser = await remote({
+    hostname: '127.0.0.1',
+    port,
+    logLevel: 'error',
+    connectionRetryCount: 0,
+    capabilities: { 'tauri:options': { application: APP, args } },
+  });
+  let shot = 0;
+  const session = {
+    browser,
+    driver,
+    dir,
+    /** Saves a numbered screenshot named after the step. */
+    async screenshot(step) {
+      shot += 1;
+      const file = path.join(dir, `${String(shot).padStart(2, '0')}-${step}.png`);
+      await browser.saveScreenshot(file);
+      return file;
+    },
+    /** The pid of the app process under this session's driver. */
+    appPid() {
+      return descendants(driver.pid).find((p) => comm(p).startsWith('toponym-app'));
+    },
+    async close() {
+      try {
+        await browser.deleteSession();
+      } catch {
+        /* the app may already be gone (crash test) */
+      }
+      await endDriver(driver);
+      killByHome(home);
+    },
+  };
+  return session;
+}
+
+async function endDriver(driver) {
+  const kids = descendants(driver.pid);
+  try {
+    process.kill(driver.pid, 'SIGTERM');
+  } catch {
+    /* already ended */
+  }
+  await new Promise((r) => setTimeout(r, 300));
+  for (const p of kids.reverse()) {
+    try {
+      process.kill(p, 'SIGKILL');
+    } catch {
+      /* already ended */
+    }
+  }
+  try {
+    process.kill(driver.pid, 'SIGKILL');
+  } catch {
+    /* already ended */
+  }
+}
+
+/**
+ * D-Bus-activated helpers (the document portal) are reparented to init, so they are not
+ * descendants of the driver; they are found by the private HOME this test gave them.
+ */
+function killByHome(home) {
+  const mark = Buffer.from(`HOME=${home}\0`);
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
+    try {
+      if (fs.readFileSync(`/proc/${d}/environ`).includes(mark)) process.kill(Number(d), 'SIGTERM');
+    } catch {
+      /* not ours to read, or ended meanwhile */
+    }
+  }
+}
+
+export const by = (id) => `[data-testid="${id}"]`;
+
+/** Waits until `fn` returns a truthy value (polling), or throws with `what`. */
+export async function until(fn, what, ms = 15000) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${last})`);
+}
+
+/** Copies the sample survey into the test's folder so tests never change the committed file. */
+export function surveyCopy(name) {
+  const src = process.env.TOPONYM_E2E_SURVEY;
+  if (!src) throw new Error('TOPONYM_E2E_SURVEY is not set (scripts/e2e.sh sets it)');
+  const dst = path.join(ARTIFACTS, name, 'survey.toponym');
+  fs.mkdirSync(path.dirname(dst), { recursive: true });
+  // The key-derivation sidecar (and a WAL, if any) belong to the survey file.
+  for (const ext of ['', '.toponym-kdf', '-wal', '-shm']) {
+    if (fs.existsSync(src + ext)) fs.copyFileSync(src + ext, dst + ext);
+    else fs.rmSync(dst + ext, { force: true });
+  }
+  return dst;
+}
+
+/** Unlocks the survey named on the command line with the passphrase; waits for home. */
+export async function unlock(s, passphrase = PASSPHRASE) {
+  const b = s.browser;
+  const pass = await b.$(by('unlock-passphrase'));
+  await pass.waitForExist({ timeout: 20000 });
+  await until(async () => (await (await b.$(by('unlock-path'))).getValue()) !== '', 'survey path prefilled');
+  await pass.setValue(passphrase);
+  await (await b.$(by('unlock-submit'))).click();
+  await (await b.$(by('home'))).waitForExist({ timeout: 60000 });
+}
+
+/** Sets an input's value the way a person types it (clear, then keys). */
+export async function type(b, selector, text) {
+  const el = await b.$(selector);
+  await el.waitForExist({ timeout: 10000 });
+  await el.scrollIntoView({ block: 'center' });
+  await el.clearValue();
+  // Clearing does not fire an input event; the UI listens to input.
+  await b.execute((e) => e.dispatchEvent(new Event('input', { bubbles: true })), el);
+  if (text !== '') await el.setValue(text);
+  return el;
+}
+
+export async function select(b, selector, value) {
+  const el = await b.$(selector);
+  await el.waitForExist({ timeout: 10000 });
+  await el.scrollIntoView({ block: 'center' });
+  await el.selectByAttribute('value', value);
+  return el;
+}
+
+export function run(cmd, args) {
+  return execFileSync(cmd, args, { encoding: 'utf8' });
+}

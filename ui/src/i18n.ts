@@ -1,0 +1,170 @@
+// Language of the UI: Simplified Chinese by default, English as a setting. Messages from
+// the core arrive as a stable code plus parameters and are translated here; when a code is
+// not in this table yet, the core's own Chinese or English text is shown instead, so a new
+// rule in a core crate never reaches the surveyor as a bare code.
+import { signal } from './signal';
+import type { MessageDto, ErrorDto } from './api';
+
+export type Lang = 'zh' | 'en';
+
+const stored = (() => {
+  try {
+    return localStorage.getItem('toponym.lang');
+  } catch {
+    return null;
+  }
+})();
+
+export const lang = signal<Lang>(stored === 'en' ? 'en' : 'zh');
+
+export function setLang(l: Lang) {
+  lang.set(l);
+  try {
+    localStorage.setItem('toponym.lang', l);
+  } catch {
+    /* storage may be unavailable; the setting then lasts for this session */
+  }
+  document.documentElement.lang = l === 'zh' ? 'zh-CN' : 'en';
+}
+
+type Dict = Record<string, [zh: string, en: string]>;
+
+/** UI strings, keyed by a stable id. */
+const ui: Dict = {
+  'app.title': ['地名普查', 'Place-name census'],
+  'nav.home': ['首页', 'Home'],
+  'nav.list': ['调查目录', 'Investigation list'],
+  'nav.map': ['地图', 'Map'],
+  'nav.lock': ['锁定', 'Lock'],
+  'nav.language': ['语言', 'Language'],
+  'unlock.title': ['打开普查数据', 'Open a survey'],
+  'unlock.path': ['普查文件', 'Survey file'],
+  'unlock.passphrase': ['口令', 'Passphrase'],
+  'unlock.open': ['解锁', 'Unlock'],
+  'unlock.create': ['新建普查文件', 'Create a new survey file'],
+  'unlock.recent': ['最近打开', 'Recent'],
+  'unlock.busy': ['正在解锁（派生密钥）…', 'Unlocking (deriving the key)…'],
+  'home.title': ['普查进度', 'Survey progress'],
+  'home.total': ['条目总数', 'Entries'],
+  'home.by_category': ['按大类', 'By category'],
+  'home.by_template': ['按样表', 'By template'],
+  'home.new_record': ['新建登记表', 'New registration form'],
+  'home.choose_template': ['选择样表', 'Choose a template'],
+  'status.todo': ['待调查', 'To do'],
+  'status.draft': ['草稿', 'Draft'],
+  'status.complete': ['已完成', 'Complete'],
+  'status.reviewed': ['已审核', 'Reviewed'],
+  'status.returned': ['退回', 'Returned'],
+  'list.category': ['大类', 'Category'],
+  'list.template': ['样表', 'Template'],
+  'list.township': ['乡镇（街道）', 'Township'],
+  'list.status': ['状态', 'Status'],
+  'list.search': ['搜索名称或拼音', 'Search name or pinyin'],
+  'list.any': ['全部', 'Any'],
+  'list.count': ['共 {n} 条', '{n} entries'],
+  'list.name': ['标准名称', 'Standard name'],
+  'list.roman': ['罗马字母拼写', 'Romanisation'],
+  'form.required': ['必填', 'required'],
+  'form.add': ['添加', 'Add'],
+  'form.remove': ['删除', 'Remove'],
+  'form.save_draft': ['保存草稿', 'Save draft'],
+  'form.complete': ['标记完成', 'Mark complete'],
+  'form.saved_at': ['已自动保存 {t}', 'Saved automatically {t}'],
+  'form.saving': ['正在保存…', 'Saving…'],
+  'form.unsaved': ['未保存', 'Not saved'],
+  'form.refused': [
+    '不能标记完成：还有 {n} 个错误或阻断问题未解决。',
+    'Cannot mark complete: {n} error or blocker findings are still open.',
+  ],
+  'form.completed': ['已标记完成。', 'Marked complete.'],
+  'form.record_findings': ['记录问题', 'Record findings'],
+  'form.roman_suggest': ['建议拼写', 'Suggested'],
+  'form.polyphone': ['多音字，请核对读音', 'Polyphone: check the reading'],
+  'form.override': ['改写拼写', 'Override'],
+  'form.override_reason': ['改写原因（必填）', 'Reason for the override (required)'],
+  'form.override_apply': ['应用', 'Apply'],
+  'form.override_clear': ['恢复自动拼写', 'Back to generated'],
+  'form.ref_search': ['搜索记录…', 'Search records…'],
+  'form.coords_hint': ['十进制度或度分秒，经度在前', 'Decimal degrees or DMS, longitude first'],
+  'form.photos': ['照片', 'Photos'],
+  'form.attach': ['添加照片', 'Attach photo'],
+  'form.history': ['修改历史', 'History'],
+  'form.geometry': ['空间位置', 'Geometry'],
+  'form.back': ['返回目录', 'Back to list'],
+  'form.yes': ['是', 'Yes'],
+  'form.no': ['否', 'No'],
+  'form.none': ['—', '—'],
+  'map.draw': ['绘制', 'Draw'],
+  'map.finish': ['完成绘制', 'Finish'],
+  'map.undo': ['撤销顶点', 'Undo vertex'],
+  'map.clear': ['清除', 'Clear'],
+  'map.vertices': ['顶点（每行一个：经度, 纬度）', 'Vertices (one per line: lon, lat)'],
+  'map.apply_vertices': ['应用坐标', 'Apply coordinates'],
+  'map.basemap': ['本地底图文件（MBTiles / PMTiles）', 'Local basemap file (MBTiles / PMTiles)'],
+  'map.basemap_add': ['加载底图', 'Add basemap'],
+  'map.layers': ['县界、乡镇界、黄河、调查记录', 'County and township boundaries, Yellow River, records'],
+  'history.at': ['时间', 'When'],
+  'history.actor': ['操作人', 'Who'],
+  'history.action': ['操作', 'Action'],
+  'history.changes': ['修改内容', 'What changed'],
+  'history.empty': ['暂无历史记录', 'No history yet'],
+  'geom.point': ['点', 'point'],
+  'geom.line': ['线', 'line'],
+  'geom.polygon': ['面', 'polygon'],
+  'group.identity': ['标识与分类', 'Identity and classification'],
+  'group.names': ['名称', 'Names'],
+  'group.roman': ['罗马字母拼写与读音', 'Romanisation and pronunciation'],
+  'group.time': ['时间与状态', 'Time and status'],
+  'group.location': ['位置与空间', 'Location and geometry'],
+  'group.narrative': ['相关信息', 'Narrative'],
+  'group.provenance': ['登记与审核', 'Provenance and review'],
+  'group.template': ['样表专有信息', 'Template fields'],
+};
+
+/** Translations of codes that the core and the app errors send. */
+const codes: Dict = {
+  'survey.wrong_passphrase': ['口令错误，无法打开普查文件。', 'Wrong passphrase: the survey file cannot be opened.'],
+  'survey.not_found': ['找不到普查文件：{path}', 'Survey file not found: {path}'],
+  'survey.exists': ['普查文件已存在：{path}', 'A survey file already exists at {path}'],
+  'survey.not_unlocked': ['请先解锁普查文件。', 'Unlock a survey first.'],
+  'form.unknown_template': ['未知样表：{id}', 'Unknown template: {id}'],
+  'record.not_found': ['找不到记录：{id}', 'Record not found: {id}'],
+  'record.bad_id': ['记录标识无效：{id}', 'Invalid record id: {id}'],
+  'media.bad_photo': ['照片无法添加（{file}）：{reason}', 'Photo {file} cannot be attached: {reason}'],
+  'map.bad_basemap': ['底图无法使用（{path}）：{reason}', 'Basemap {path} cannot be used: {reason}'],
+  'store.error': ['数据存储错误：{detail}', 'Survey store error: {detail}'],
+  'ipc.error': ['内部错误：{detail}', 'Internal error: {detail}'],
+  'coords.unparsed': ['无法识别坐标：{text}', 'Coordinates not understood: {text}'],
+};
+
+function fill(s: string, params: Record<string, string | number> | undefined): string {
+  if (!params) return s;
+  return s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
+}
+
+/** A UI string. */
+export function t(key: string, params?: Record<string, string | number>): string {
+  const e = ui[key];
+  if (!e) return key;
+  return fill(lang.get() === 'zh' ? e[0] : e[1], params);
+}
+
+/** A core message: own translation by code, else the core's text in the current language. */
+export function tm(m: MessageDto): string {
+  const e = codes[m.code];
+  if (e) return fill(lang.get() === 'zh' ? e[0] : e[1], m.params);
+  const own = lang.get() === 'zh' ? m.zh : m.en;
+  return own || fill(m.code, m.params);
+}
+
+/** An error from a command. */
+export function te(err: ErrorDto): string {
+  const e = codes[err.code];
+  if (e) return fill(lang.get() === 'zh' ? e[0] : e[1], { detail: err.message, ...err.params });
+  return err.message;
+}
+
+/** Picks the label in the current language. */
+export function pick(zh: string, en: string): string {
+  return lang.get() === 'zh' ? zh || en : en || zh;
+}

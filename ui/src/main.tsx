@@ -1,0 +1,102 @@
+// The app shell: unlock first, then home / investigation list / map / form screens.
+// Screens are dumb views over the typed api module; the only app-wide state is the
+// language and the catalogue loaded once after unlock.
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import './style.css';
+import { api, type CatalogDto } from './api';
+import { lang, setLang, t, type Lang } from './i18n';
+import { useValue } from './signal';
+import { Unlock } from './screens/Unlock';
+import { Home } from './screens/Home';
+import { List } from './screens/List';
+import { MapScreen } from './screens/MapScreen';
+import { FormScreen } from './screens/FormScreen';
+import { recordNetworkAttempts } from './netguard';
+
+recordNetworkAttempts();
+
+export type Screen =
+  | { kind: 'home' }
+  | { kind: 'list' }
+  | { kind: 'map' }
+  | { kind: 'form'; recordId: string | null; templateId: string | null };
+
+function App() {
+  const l = useValue(lang);
+  const [catalog, setCatalog] = useState<CatalogDto | null>(null);
+  const [screen, setScreen] = useState<Screen>({ kind: 'home' });
+
+  useEffect(() => {
+    document.documentElement.lang = l === 'zh' ? 'zh-CN' : 'en';
+  }, [l]);
+
+  if (!catalog) {
+    return (
+      <Unlock
+        onUnlocked={async () => {
+          setCatalog(await api.catalog());
+          setScreen({ kind: 'home' });
+        }}
+      />
+    );
+  }
+
+  const open = (recordId: string) => setScreen({ kind: 'form', recordId, templateId: null });
+  const create = (templateId: string) => setScreen({ kind: 'form', recordId: null, templateId });
+
+  return (
+    <div class="shell" key={l}>
+      <header class="topbar">
+        <span class="brand">Toponym · {t('app.title')}</span>
+        <nav>
+          <button data-testid="nav-home" class={screen.kind === 'home' ? 'on' : ''} onClick={() => setScreen({ kind: 'home' })}>
+            {t('nav.home')}
+          </button>
+          <button data-testid="nav-list" class={screen.kind === 'list' ? 'on' : ''} onClick={() => setScreen({ kind: 'list' })}>
+            {t('nav.list')}
+          </button>
+          <button data-testid="nav-map" class={screen.kind === 'map' ? 'on' : ''} onClick={() => setScreen({ kind: 'map' })}>
+            {t('nav.map')}
+          </button>
+        </nav>
+        <span class="spacer" />
+        <label class="lang">
+          {t('nav.language')}{' '}
+          <select data-testid="lang" value={l} onChange={(e) => setLang((e.target as HTMLSelectElement).value as Lang)}>
+            <option value="zh">中文</option>
+            <option value="en">English</option>
+          </select>
+        </label>
+        <button
+          data-testid="nav-lock"
+          onClick={async () => {
+            await api.lock();
+            setCatalog(null);
+          }}
+        >
+          {t('nav.lock')}
+        </button>
+      </header>
+      <main class="content">
+        {screen.kind === 'home' && <Home catalog={catalog} onCreate={create} />}
+        {screen.kind === 'list' && <List catalog={catalog} onOpen={open} />}
+        {screen.kind === 'map' && <MapScreen catalog={catalog} onOpen={open} />}
+        {screen.kind === 'form' && (
+          <FormScreen
+            key={screen.recordId ?? `new-${screen.templateId}`}
+            catalog={catalog}
+            recordId={screen.recordId}
+            templateId={screen.templateId}
+            onBack={() => setScreen({ kind: 'list' })}
+            onOpen={open}
+          />
+        )}
+      </main>
+    </div>
+  );
+}
+
+const root = document.getElementById('app');
+if (root) render(<App />, root);

@@ -1,0 +1,474 @@
+// The registration form of any template, generated from its FormSpec: common fields in
+// census order, then the template's own. Every change is saved as a draft shortly after
+// the surveyor stops typing (and at once when a field loses focus), so a crash loses at
+// most the field being typed. "Mark complete" is refused by the core while an ERROR or
+// BLOCKER finding is open; the refusal and the findings are shown next to the fields.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import {
+  api,
+  type CatalogDto,
+  type ErrorDto,
+  type FieldSpec,
+  type FindingDto,
+  type FormSpec,
+  type GeometryDto,
+  type HistoryEntry,
+  type MapLayers,
+  type MediaDto,
+  type RecordDto,
+  type RomanDto,
+} from '../api';
+import { FieldInput, FindingList, findingKey, label, useDebounced, type Value } from '../components/Fields';
+import { MapView, geometryOf, verticesOf, type GeomKind } from '../components/MapView';
+import { lang, pick, t, te, tm } from '../i18n';
+import { loadLayers } from './MapScreen';
+import { mark, markPainted } from '../perf';
+
+const AUTOSAVE_MS = 400;
+
+export function FormScreen(props: {
+  catalog: CatalogDto;
+  recordId: string | null;
+  templateId: string | null;
+  onBack: () => void;
+  onOpen: (id: string) => void;
+}) {
+  const [spec, setSpec] = useState<FormSpec | null>(null);
+  const [record, setRecord] = useState<RecordDto | null>(null);
+  const [findings, setFindings] = useState<FindingDto[]>([]);
+  const [error, setError] = useState<ErrorDto | null>(null);
+  const [saveState, setSaveState] = useState<'saved' | 'saving' | 'dirty' | 'new'>('new');
+  const [savedAt, setSavedAt] = useState<string>('');
+  const [notice, setNotice] = useState<'refused' | 'completed' | null>(null);
+  const [roman, setRoman] = useState<RomanDto | null>(null);
+  const [layers, setLayers] = useState<MapLayers | null>(null);
+  const [showHistory, setShowHistory] = useState(false);
+
+  // The latest record and a save queue: saves run one after another, the last one wins.
+  const latest = useRef<RecordDto | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const chain = useRef<Promise<unknown>>(Promise.resolve());
+  const dirty = useRef(false);
+
+  useEffect(() => {
+    mark('form-open');
+    (async () => {
+      try {
+        const opened = props.recordId ? await api.recordOpen(props.recordId) : await api.recordNew(props.templateId ?? '');
+        const s = await api.formSpec(opened.record.template_id);
+        latest.current = opened.record;
+        setSpec(s);
+        setRecord(opened.record);
+        setFindings(opened.findings);
+        setSaveState(props.recordId ? 'saved' : 'new');
+        markPainted('form-shown');
+      } catch (e) {
+        setError(e as ErrorDto);
+      }
+    })();
+    loadLayers().then(setLayers, () => undefined);
+    return () => {
+      // Leaving the form flushes a pending edit instead of dropping it.
+      if (timer.current) clearTimeout(timer.current);
+      if (dirty.current && latest.current) api.recordSave(latest.current, false);
+    };
+  }, []);
+
+  const save = (complete: boolean) => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = null;
+    const rec = latest.current;
+    if (!rec) return chain.current;
+    dirty.current = false;
+    setSaveState('saving');
+    chain.current = chain.current.then(async () => {
+      try {
+        mark('save-start');
+        const out = await api.recordSave(rec, complete);
+        setFindings(out.findings);
+        const next = { ...(latest.current ?? rec), status: out.status };
+        latest.current = next;
+        setRecord(next);
+        setSaveState(dirty.current ? 'dirty' : 'saved');
+        setSavedAt(new Date().toLocaleTimeString(lang.get() === 'zh' ? 'zh-CN' : 'en-GB'));
+        if (complete) setNotice(out.refused ? 'refused' : 'completed');
+        markPainted('save-shown');
+        setError(null);
+      } catch (e) {
+        setError(e as ErrorDto);
+        setSaveState('dirty');
+      }
+    });
+    return chain.current;
+  };
+
+  const update = (mut: (r: RecordDto) => RecordDto) => {
+    const base = latest.current;
+    if (!base) return;
+    const next = mut(base);
+    latest.current = next;
+    setRecord(next);
+    dirty.current = true;
+    setSaveState('dirty');
+    setNotice(null);
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = setTimeout(() => save(false), AUTOSAVE_MS);
+  };
+  const setField = (key: string, v: Value) =>
+    update((r) => {
+      const fields = { ...r.fields };
+      if (v === null || v === undefined || v === '') delete fields[key];
+      else fields[key] = v;
+      return { ...r, fields };
+    });
+  const flush = () => {
+    if (dirty.current) save(false);
+  };
+
+  // Live romanisation of the standard name, with the polyphone flag; an override keeps
+  // the surveyor's spelling and asks for a reason.
+  const name = (record?.fields.standard_name as string) ?? '';
+  const debouncedName = useDebounced(name, 250);
+  useEffect(() => {
+    if (!record || !spec) return;
+    if (!name.trim()) {
+      setRoman(null);
+      return;
+    }
+    const admin = Array.isArray(record.fields.admin_areas) ? String(record.fields.admin_areas[0] ?? '') || null : null;
+    api.romanise(name, record.template_id, admin).then((r) => {
+      setRoman(r);
+      const f = latest.current?.fields;
+      if (f && !f.roman_override && (f.roman !== r.roman || (f.roman_generic ?? '') !== r.roman_generic)) {
+        update((rec) => ({ ...rec, fields: { ...rec.fields, roman: r.roman, ...(r.roman_generic ? { roman_generic: r.roman_generic } : {}) } }));
+      }
+    }, () => undefined);
+  }, [debouncedName, spec]);
+
+  if (error && !record) return <p class="error" data-testid="form-error">{te(error)}</p>;
+  if (!spec || !record) return <p class="loading">…</p>;
+
+  const kind = spec.template.geometry as GeomKind;
+  const byKey = new Map<string, FindingDto[]>();
+  const general: FindingDto[] = [];
+  for (const f of findings) {
+    const k = findingKey(f.path);
+    if (k && (spec.fields.some((x) => x.key === k) || k === 'geometry')) byKey.set(k, [...(byKey.get(k) ?? []), f]);
+    else general.push(f);
+  }
+  const blocking = findings.filter((f) => f.blocking).length;
+
+  const onGeometry = (g: GeometryDto | null) =>
+    update((r) => {
+      const fields = { ...r.fields };
+      // For a point template the drawn point is also the representative point (定位点).
+      if (kind === 'point') {
+        if (g && g.type === 'Point') fields.rep_point = g.coordinates;
+        else delete fields.rep_point;
+      }
+      return { ...r, geometry: g, fields };
+    });
+
+  const renderField = (f: FieldSpec) => {
+    if (f.kind === 'media') return null;
+    const own = byKey.get(f.key) ?? [];
+    const value = record.fields[f.key];
+    return (
+      <div class={`field kind-${f.kind}${own.some((x) => x.blocking) ? ' bad' : ''}`} data-field={f.key}>
+        <label class="flabel" title={f.key}>
+          {label(f)}
+          {(f.required || f.required_if) && (
+            <i class="req" title={f.required_if ?? t('form.required')}>
+              *
+            </i>
+          )}
+          {f.unit && <small class="unit"> ({f.unit})</small>}
+        </label>
+        <div class="finput">
+          <FieldInput
+            spec={f}
+            value={value}
+            catalog={props.catalog}
+            testid={`field-${f.key}`}
+            onChange={(v) => {
+              if (f.key === 'rep_point' && kind === 'point') {
+                update((r) => {
+                  const fields = { ...r.fields };
+                  if (v) fields.rep_point = v;
+                  else delete fields.rep_point;
+                  return { ...r, fields, geometry: Array.isArray(v) ? { type: 'Point', coordinates: v as [number, number] } : r.geometry };
+                });
+              } else setField(f.key, v);
+            }}
+            onCommit={flush}
+          />
+          {f.key === 'roman' && <RomanHelper roman={roman} record={record} setField={setField} />}
+          {f.unit && <span class="unit-after">{f.unit}</span>}
+          <FindingList findings={own} testid={`findings-${f.key}`} />
+        </div>
+      </div>
+    );
+  };
+
+  const tplName = pick(spec.template.name_zh, spec.template.name_en);
+  return (
+    <div class="form-screen" data-testid="form" data-record-id={record.id} data-template={record.template_id} data-status={record.status}>
+      <div class="form-head card">
+        <button onClick={props.onBack} data-testid="form-back">
+          ← {t('form.back')}
+        </button>
+        <h2>
+          {(record.fields.standard_name as string) || '—'} <small>{tplName} · {t(`geom.${kind}`)}</small>
+        </h2>
+        <span class={`status-badge st-${record.status}`} data-testid="form-status">
+          {t(`status.${record.status}`)}
+        </span>
+        <span class="spacer" />
+        <span class="savestate" data-testid="save-state" data-state={saveState}>
+          {saveState === 'saved' ? t('form.saved_at', { t: savedAt }) : saveState === 'saving' ? t('form.saving') : t('form.unsaved')}
+        </span>
+        <button data-testid="save-draft" onClick={() => save(false)}>
+          {t('form.save_draft')}
+        </button>
+        <button class="primary" data-testid="mark-complete" onClick={() => save(true)}>
+          {t('form.complete')}
+        </button>
+        <button data-testid="show-history" onClick={() => setShowHistory(!showHistory)}>
+          {t('form.history')}
+        </button>
+      </div>
+      {notice === 'refused' && (
+        <p class="error" data-testid="complete-refused">
+          {t('form.refused', { n: blocking })}
+        </p>
+      )}
+      {notice === 'completed' && (
+        <p class="ok" data-testid="complete-ok">
+          {t('form.completed')}
+        </p>
+      )}
+      {error && <p class="error">{te(error)}</p>}
+      <div class="form-body">
+        <div class="form-fields" data-testid="form-fields">
+          {general.length > 0 && (
+            <section class="card">
+              <h3>{t('form.record_findings')}</h3>
+              <FindingList findings={general} testid="findings-record" />
+            </section>
+          )}
+          {spec.groups.map((g) => {
+            const fs = spec.fields.filter((f) => f.group === g.id);
+            if (!fs.length) return null;
+            return (
+              <section class="card group" data-group={g.id}>
+                <h3>{pick(g.name_zh, g.name_en)}</h3>
+                {fs.map(renderField)}
+              </section>
+            );
+          })}
+        </div>
+        <aside class="form-side">
+          <section class="card">
+            <h3>{t('form.geometry')}</h3>
+            <MapView
+              id="form"
+              layers={layers}
+              records={null}
+              editing={{ kind, geometry: record.geometry, onChange: onGeometry }}
+            />
+            <VertexEditor kind={kind} geometry={record.geometry} onChange={onGeometry} />
+            <FindingList findings={byKey.get('geometry') ?? []} testid="findings-geometry" />
+          </section>
+          <Photos recordId={record.id} ensureSaved={() => save(false)} />
+          {showHistory && <History recordId={record.id} />}
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+function RomanHelper({ roman, record, setField }: { roman: RomanDto | null; record: RecordDto; setField: (k: string, v: Value) => void }) {
+  const [editing, setEditing] = useState(false);
+  const [value, setValue] = useState('');
+  const [reason, setReason] = useState('');
+  const overridden = typeof record.fields.roman_override === 'string' && record.fields.roman_override !== '';
+  return (
+    <div class="roman-helper" data-testid="roman-helper">
+      {roman && (
+        <span class="suggest" data-testid="roman-suggestion">
+          {t('form.roman_suggest')}: <b>{roman.roman}</b>
+          {roman.polyphone && (
+            <span class="polyphone" data-testid="polyphone-flag">
+              {t('form.polyphone')}
+            </span>
+          )}
+          {roman.notes.map((n) => (
+            <small class="note">{tm(n)}</small>
+          ))}
+        </span>
+      )}
+      {overridden && !editing && (
+        <span class="override-note" data-testid="roman-override-reason">
+          {t('form.override_reason')}: {String(record.fields.roman_override)}{' '}
+          <button type="button" onClick={() => setField('roman_override', null)}>
+            {t('form.override_clear')}
+          </button>
+        </span>
+      )}
+      {!editing && (
+        <button
+          type="button"
+          data-testid="roman-override"
+          onClick={() => {
+            setValue(String(record.fields.roman ?? roman?.roman ?? ''));
+            setEditing(true);
+          }}
+        >
+          {t('form.override')}
+        </button>
+      )}
+      {editing && (
+        <div class="override">
+          <input data-testid="roman-override-value" value={value} onInput={(e) => setValue((e.target as HTMLInputElement).value)} />
+          <input
+            data-testid="roman-override-reason-input"
+            placeholder={t('form.override_reason')}
+            value={reason}
+            onInput={(e) => setReason((e.target as HTMLInputElement).value)}
+          />
+          <button
+            type="button"
+            data-testid="roman-override-apply"
+            disabled={!reason.trim() || !value.trim()}
+            onClick={() => {
+              setField('roman', value.trim());
+              setField('roman_override', reason.trim());
+              setEditing(false);
+            }}
+          >
+            {t('form.override_apply')}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** The edited geometry's vertices as text, one "lon, lat" per line, for typed input. */
+function VertexEditor({ kind, geometry, onChange }: { kind: GeomKind; geometry: GeometryDto | null; onChange: (g: GeometryDto | null) => void }) {
+  const fmt = (g: GeometryDto | null) =>
+    verticesOf(g)
+      .map((v) => `${v[0].toFixed(6)}, ${v[1].toFixed(6)}`)
+      .join('\n');
+  const [text, setText] = useState(fmt(geometry));
+  useEffect(() => setText(fmt(geometry)), [JSON.stringify(geometry)]);
+  return (
+    <div class="vertices">
+      <label>{t('map.vertices')}</label>
+      <textarea data-testid="geometry-vertices" rows={4} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+      <button
+        type="button"
+        data-testid="geometry-apply"
+        onClick={() => {
+          const vs: [number, number][] = [];
+          // One vertex per line (or separated by semicolons), lon then lat.
+          for (const line of text.split(/[;\n]+/)) {
+            const m = line.split(/[,\s]+/).filter(Boolean).map(Number);
+            if (m.length >= 2 && m.every(Number.isFinite)) vs.push([m[0], m[1]]);
+          }
+          onChange(geometryOf(kind, vs));
+        }}
+      >
+        {t('map.apply_vertices')}
+      </button>
+    </div>
+  );
+}
+
+function Photos({ recordId, ensureSaved }: { recordId: string; ensureSaved: () => Promise<unknown> }) {
+  const [media, setMedia] = useState<MediaDto[]>([]);
+  const [error, setError] = useState<ErrorDto | null>(null);
+  useEffect(() => {
+    api.mediaList(recordId).then(setMedia, () => undefined);
+  }, [recordId]);
+  const attach = async (files: FileList | null) => {
+    if (!files) return;
+    await ensureSaved();
+    for (const file of Array.from(files)) {
+      const buf = new Uint8Array(await file.arrayBuffer());
+      let bin = '';
+      for (let i = 0; i < buf.length; i += 0x8000) bin += String.fromCharCode(...buf.subarray(i, i + 0x8000));
+      try {
+        const m = await api.mediaAttach(recordId, file.name, btoa(bin));
+        setMedia((old) => [...old, m]);
+        setError(null);
+      } catch (e) {
+        setError(e as ErrorDto);
+      }
+    }
+  };
+  return (
+    <section class="card photos">
+      <h3>{t('form.photos')}</h3>
+      <div class="thumbs" data-testid="photos">
+        {media.map((m) => (
+          <figure>
+            <img src={m.thumbnail} alt={m.file_name} data-testid="photo-thumb" />
+            <figcaption>{m.file_name}</figcaption>
+          </figure>
+        ))}
+      </div>
+      <label class="attach">
+        {t('form.attach')}
+        <input type="file" accept="image/jpeg,image/png" multiple data-testid="photo-input" onChange={(e) => attach((e.target as HTMLInputElement).files)} />
+      </label>
+      {error && <p class="error">{te(error)}</p>}
+    </section>
+  );
+}
+
+function History({ recordId }: { recordId: string }) {
+  const [entries, setEntries] = useState<HistoryEntry[] | null>(null);
+  useEffect(() => {
+    api.history(recordId).then(setEntries, () => setEntries([]));
+  }, [recordId]);
+  if (!entries) return null;
+  return (
+    <section class="card history" data-testid="history">
+      <h3>{t('form.history')}</h3>
+      {entries.length === 0 && <p>{t('history.empty')}</p>}
+      <table>
+        <thead>
+          <tr>
+            <th>{t('history.at')}</th>
+            <th>{t('history.actor')}</th>
+            <th>{t('history.action')}</th>
+            <th>{t('history.changes')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((e) => (
+            <tr data-testid="history-entry">
+              <td>{e.at.replace('T', ' ').replace(/\.\d+/, '')}</td>
+              <td>{e.actor}</td>
+              <td>{e.action}</td>
+              <td>
+                {e.changes.map((c) => (
+                  <div class="change">
+                    <code>{c.path}</code>: {short(c.before)} → {short(c.after)}
+                  </div>
+                ))}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function short(v: unknown): string {
+  if (v === null || v === undefined) return '∅';
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return s.length > 60 ? `${s.slice(0, 57)}…` : s;
+}

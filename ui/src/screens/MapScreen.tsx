@@ -1,0 +1,63 @@
+// The map screen: county and township boundaries, the Yellow River and the survey's records
+// by geometry type; clicking a record opens its form. A local raster basemap file can be
+// added; everything is served by the app itself.
+import { useEffect, useState } from 'preact/hooks';
+import { api, type BasemapDto, type CatalogDto, type ErrorDto, type MapLayers } from '../api';
+import { MapView } from '../components/MapView';
+import { t, te } from '../i18n';
+
+// Layers and basemap are loaded once per session and shared by every map instance.
+let layersCache: MapLayers | null = null;
+export let basemapCache: BasemapDto | null = null;
+
+export async function loadLayers(): Promise<MapLayers> {
+  if (!layersCache) layersCache = await api.mapLayers();
+  return layersCache;
+}
+
+export function resetMapCaches() {
+  layersCache = null;
+  basemapCache = null;
+}
+
+export function MapScreen({ onOpen }: { catalog: CatalogDto; onOpen: (id: string) => void }) {
+  const [layers, setLayers] = useState<MapLayers | null>(layersCache);
+  const [records, setRecords] = useState<GeoJSON.FeatureCollection | null>(null);
+  const [basemap, setBasemap] = useState<BasemapDto | null>(basemapCache);
+  const [path, setPath] = useState('');
+  const [error, setError] = useState<ErrorDto | null>(null);
+  useEffect(() => {
+    loadLayers().then(setLayers, setError);
+    api.mapRecords().then(setRecords, setError);
+  }, []);
+  return (
+    <div class="mapscreen" data-testid="mapscreen">
+      <div class="maptools card">
+        <span class="hint">{t('map.layers')}</span>
+        <span class="spacer" />
+        <label>
+          {t('map.basemap')}{' '}
+          <input data-testid="basemap-path" value={path} onInput={(e) => setPath((e.target as HTMLInputElement).value)} />
+        </label>
+        <button
+          data-testid="basemap-add"
+          disabled={!path}
+          onClick={async () => {
+            try {
+              const b = await api.basemapAdd(path);
+              basemapCache = b;
+              setBasemap(b);
+              setError(null);
+            } catch (e) {
+              setError(e as ErrorDto);
+            }
+          }}
+        >
+          {t('map.basemap_add')}
+        </button>
+      </div>
+      {error && <p class="error">{te(error)}</p>}
+      <MapView id="main" layers={layers} records={records} basemap={basemap} onFeatureClick={onOpen} />
+    </div>
+  );
+}

@@ -1,0 +1,89 @@
+// Unlock screen: choose or create a survey file and enter its passphrase. A wrong
+// passphrase is an error code from the store, shown under the field; nothing crashes.
+import { useEffect, useState } from 'preact/hooks';
+import { api, type ErrorDto } from '../api';
+import { t, te, setLang, lang } from '../i18n';
+import { mark, markPainted } from '../perf';
+import type { SurveyInfo } from '../api';
+
+declare global {
+  interface Window {
+    __toponymLastUnlock?: SurveyInfo;
+  }
+}
+
+export function Unlock({ onUnlocked }: { onUnlocked: () => Promise<void> }) {
+  const [path, setPath] = useState('');
+  const [recent, setRecent] = useState<string[]>([]);
+  const [passphrase, setPassphrase] = useState('');
+  const [create, setCreate] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorDto | null>(null);
+
+  useEffect(() => {
+    markPainted('unlock-screen');
+    api.startupInfo().then((s) => {
+      if (s.survey_path) setPath(s.survey_path);
+      setRecent(s.recent);
+    });
+  }, []);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    mark('unlock-submit');
+    try {
+      const info = await api.unlock(path, passphrase, create);
+      window.__toponymLastUnlock = info;
+      await onUnlocked();
+    } catch (err) {
+      setError(err as ErrorDto);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div class="unlock">
+      <form class="card" onSubmit={submit} data-testid="unlock-form">
+        <h1>Toponym · {t('app.title')}</h1>
+        <h2>{t('unlock.title')}</h2>
+        <label>
+          {t('unlock.path')}
+          <input data-testid="unlock-path" value={path} onInput={(e) => setPath((e.target as HTMLInputElement).value)} list="recent-surveys" />
+          <datalist id="recent-surveys">
+            {recent.map((r) => (
+              <option value={r} />
+            ))}
+          </datalist>
+        </label>
+        <label>
+          {t('unlock.passphrase')}
+          <input
+            data-testid="unlock-passphrase"
+            type="password"
+            value={passphrase}
+            onInput={(e) => setPassphrase((e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <label class="inline">
+          <input type="checkbox" data-testid="unlock-create" checked={create} onChange={(e) => setCreate((e.target as HTMLInputElement).checked)} />
+          {t('unlock.create')}
+        </label>
+        {error && (
+          <p class="error" data-testid="unlock-error" data-code={error.code}>
+            {te(error)}
+          </p>
+        )}
+        <button type="submit" class="primary" data-testid="unlock-submit" disabled={busy || !path}>
+          {busy ? t('unlock.busy') : t('unlock.open')}
+        </button>
+        <p class="langswitch">
+          <button type="button" onClick={() => setLang(lang.get() === 'zh' ? 'en' : 'zh')}>
+            {lang.get() === 'zh' ? 'English' : '中文'}
+          </button>
+        </p>
+      </form>
+    </div>
+  );
+}
