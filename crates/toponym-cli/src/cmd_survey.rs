@@ -113,6 +113,8 @@ enum SurveyCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Fill a county's investigation list (地名调查目录) from the 2016 and 2021 tables.
+    ImportBaseline(crate::cmd_baseline::ImportBaselineArgs),
 }
 
 fn parse_bbox(s: &str) -> Result<[f64; 4], String> {
@@ -176,6 +178,7 @@ pub fn run(args: SurveyArgs) -> ExitCode {
 fn run_inner(args: SurveyArgs) -> Result<ExitCode, String> {
     let e2s = |e: survey::SurveyError| e.to_string();
     match args.cmd {
+        SurveyCmd::ImportBaseline(a) => return Ok(crate::cmd_baseline::run(a)),
         SurveyCmd::Init {
             path,
             kdf_memory_kib,

@@ -25,7 +25,8 @@ fn create_then_reopen_keeps_records_and_schema_version() {
         .unwrap());
     drop(store);
     let store = Store::open(&survey.path, &pass()).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 1);
+    // 0001 (surveyor's store) plus 0100/0101 (reference tables, investigation list).
+    assert_eq!(store.schema_version().unwrap(), 101);
     assert!(store.is_encrypted());
     assert_eq!(store.get_record(&r.record_id).unwrap(), Some(r));
     assert_eq!(store.integrity_check().unwrap(), "ok");
@@ -409,16 +410,23 @@ fn migrations_are_recorded_and_a_newer_schema_is_refused() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(applied, [(1, "0001_init".to_owned())]);
-    conn.execute_batch("PRAGMA user_version = 99;").unwrap();
+    assert_eq!(
+        applied,
+        [
+            (1, "0001_init".to_owned()),
+            (100, "0100_reference".to_owned()),
+            (101, "0101_investigation".to_owned())
+        ]
+    );
+    conn.execute_batch("PRAGMA user_version = 999;").unwrap();
     drop(conn);
     let err = Store::open(&survey.path, &pass()).unwrap_err();
     assert!(
         matches!(
             err,
             StoreError::SchemaTooNew {
-                found: 99,
-                supported: 1,
+                found: 999,
+                supported: 101,
                 ..
             }
         ),
