@@ -88,6 +88,19 @@ export function freshHome(name) {
  * the tauri-driver command so the whole process tree can be observed.
  */
 export async function launch(name, opts = {}) {
+  // A session that fails to start (seen under heavy load: the new-session request times
+  // out) is retried once with a fresh driver, as STACK-NOTES advises.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launchOnce(name, opts);
+    } catch (e) {
+      if (attempt >= 2) throw e;
+      console.error(`session start failed (${e.message}); retrying with a fresh tauri-driver`);
+    }
+  }
+}
+
+async function launchOnce(name, opts) {
   const dir = path.join(ARTIFACTS, name);
   fs.mkdirSync(dir, { recursive: true });
   const port = await freePort();
@@ -110,15 +123,23 @@ export async function launch(name, opts = {}) {
   const argv = [...(opts.wrap || []), ...driverCmd];
   const log = fs.openSync(path.join(dir, `tauri-driver-${Date.now()}.log`), 'w');
   const driver = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', log, log] });
-  await waitPort(port, 15000);
-  const args = opts.survey ? ['--survey', opts.survey] : [];
-  const browser = await remote({
-    hostname: '127.0.0.1',
-    port,
-    logLevel: 'error',
-    connectionRetryCount: 0,
-    capabilities: { 'tauri:options': { application: APP, args } },
-  });
+  let browser;
+  try {
+    await waitPort(port, 15000);
+    const args = opts.survey ? ['--survey', opts.survey] : [];
+    browser = await remote({
+      hostname: '127.0.0.1',
+      port,
+      logLevel: 'error',
+      connectionRetryCount: 0,
+      connectionRetryTimeout: 60000,
+      capabilities: { 'tauri:options': { application: APP, args } },
+    });
+  } catch (e) {
+    await endDriver(driver);
+    killByHome(home);
+    throw e;
+  }
   let shot = 0;
   const session = {
     browser,

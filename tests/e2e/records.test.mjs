@@ -41,6 +41,16 @@ async function newRecord(s, rec) {
     await b.keys('Enter');
     await until(async () => /^117\.12500/.test(await rp.getValue()), 'DMS parsed to decimal degrees');
   } else {
+    if (rec.kind === 'line') {
+      // Draw on the map first: three clicks make a three-vertex line.
+      await (await b.$(by('draw-toggle'))).click();
+      const canvas = await b.$(`${by('map-form')} canvas`);
+      for (const [x, y] of [[-80, 30], [0, -20], [70, 10]]) await canvas.click({ x, y });
+      await (await b.$(by('draw-toggle'))).click();
+      await until(async () => (await (await b.$(by('geometry-vertices'))).getValue()).split('\n').length === 3, 'three drawn vertices');
+      await s.screenshot('drawn-line');
+    }
+    // Then type the surveyed coordinates, which replace the sketch.
     await type(b, by('geometry-vertices'), rec.vertices.join('; '));
     await (await b.$(by('geometry-apply'))).click();
   }

@@ -30,6 +30,14 @@ test('wrong passphrase is refused with a message, then the right one opens the h
     const total = Number(await (await b.$(by('total-entries'))).getText());
     assert.ok(total > 0, `the sample survey has entries (home shows ${total})`);
     await s.screenshot('home');
+
+    // English is a setting; core messages and labels follow it.
+    await (await b.$(by('lang'))).selectByAttribute('value', 'en');
+    await until(async () => (await (await b.$(by('nav-home'))).getText()) === 'Home', 'English labels');
+    assert.match(await (await b.$(by('total-todo'))).getText(), /To do/);
+    await s.screenshot('home-english');
+    await (await b.$(by('lang'))).selectByAttribute('value', 'zh');
+    await until(async () => (await (await b.$(by('nav-home'))).getText()) === '首页', 'Chinese labels again');
   } finally {
     await s.close();
   }

@@ -204,6 +204,19 @@ fn name_search_finds_characters_pinyin_spaced_pinyin_aliases_and_former_names() 
         .unwrap();
     assert!(found(&store, "culaishan").is_empty());
     assert_eq!(found(&store, "林场"), vec![other.record_id]);
+
+    // New pinyin keys alone (the record unchanged) replace the old keys without an
+    // audit entry: keys are derived data, not part of the record.
+    let before = store.history(&taishan_city.record_id).unwrap().len();
+    store
+        .put_record(&taishan_city, &actor, None, &SearchKeys::new(["taian"]))
+        .unwrap();
+    assert_eq!(found(&store, "taian"), vec![taishan_city.record_id]);
+    assert_eq!(found(&store, "taishanqu"), vec![]);
+    assert_eq!(
+        store.history(&taishan_city.record_id).unwrap().len(),
+        before
+    );
 }
 
 #[test]
