@@ -8,9 +8,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod cmd_roman;
+mod cmd_survey;
 mod cmd_templates;
 mod cmd_validate;
-mod cmd_survey;
 
 #[derive(Parser)]
 #[command(
