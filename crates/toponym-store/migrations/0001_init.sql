@@ -21,16 +21,13 @@ CREATE TABLE records (
         CHECK (workflow_status IN ('draft', 'complete', 'reviewed', 'returned')),
     secrecy          TEXT NOT NULL DEFAULT '秘密'   -- 密级; the census form's default
         CHECK (secrecy IN ('公开', '内部', '秘密')),
+    attributes       TEXT NOT NULL,                -- every field, as a JSON object
     geom             BLOB,                         -- GeoPackage binary, srs_id 4490
     rep_lon          REAL,                         -- 定位点
     rep_lat          REAL,
     min_x REAL, min_y REAL, max_x REAL, max_y REAL, -- exact bounding box (f64)
     revision         INTEGER NOT NULL,
-    updated_at_us    INTEGER NOT NULL,
-    pinyin_keys      TEXT NOT NULL DEFAULT '[]',   -- the caller's SearchKeys, to drop them on update
-    -- Last on purpose: a long JSON row spills into overflow pages, and columns stored
-    -- after it would cost extra page reads on every box query and listing.
-    attributes       TEXT NOT NULL                 -- every field, as a JSON object
+    updated_at_us    INTEGER NOT NULL
 );
 CREATE INDEX records_template ON records (template_id);
 CREATE INDEX records_category ON records (category);
@@ -41,8 +38,6 @@ CREATE VIRTUAL TABLE records_rtree USING rtree (id, min_x, max_x, min_y, max_y);
 
 -- Name search keys: every suffix of each character name (so a prefix scan finds
 -- substrings) and the toneless pinyin keys computed by the caller (prefix only).
--- No index on rid: an update recomputes the old rows and deletes them by primary key,
--- which keeps bulk imports from paying for a second b-tree insert per key.
 CREATE TABLE name_keys (
     key  TEXT NOT NULL,
     rid  INTEGER NOT NULL,
@@ -50,6 +45,7 @@ CREATE TABLE name_keys (
     pos  INTEGER NOT NULL,  -- character offset of the suffix; 0 = the name's start
     PRIMARY KEY (key, rid, kind, pos)
 ) WITHOUT ROWID;
+CREATE INDEX name_keys_rid ON name_keys (rid);
 
 -- Append-only, hash-chained history. `hash` = SHA-256 over the entry and `prev_hash`.
 CREATE TABLE audit_log (
