@@ -113,6 +113,10 @@ enum SurveyCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Fill a county's investigation list (地名调查目录) from the 2016 and 2021 tables.
+    ImportBaseline(crate::cmd_baseline::ImportBaselineArgs),
+    /// List the investigation list, or close an entry (注销/查无此地 with a reason, or by a form).
+    Investigation(crate::cmd_baseline::InvestigationArgs),
 }
 
 fn parse_bbox(s: &str) -> Result<[f64; 4], String> {
@@ -176,6 +180,8 @@ pub fn run(args: SurveyArgs) -> ExitCode {
 fn run_inner(args: SurveyArgs) -> Result<ExitCode, String> {
     let e2s = |e: survey::SurveyError| e.to_string();
     match args.cmd {
+        SurveyCmd::ImportBaseline(a) => return Ok(crate::cmd_baseline::run(a)),
+        SurveyCmd::Investigation(a) => return Ok(crate::cmd_baseline::run_investigation(a)),
         SurveyCmd::Init {
             path,
             kdf_memory_kib,

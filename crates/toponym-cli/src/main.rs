@@ -7,10 +7,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod cmd_baseline;
 mod cmd_roman;
+mod cmd_samples;
+mod cmd_survey;
 mod cmd_templates;
 mod cmd_validate;
-mod cmd_survey;
 
 #[derive(Parser)]
 #[command(
@@ -33,6 +35,8 @@ enum Command {
     Validate(cmd_validate::ValidateArgs),
     /// The surveyor's encrypted store: init, add, list, show, history, verify, export-gpkg.
     Survey(cmd_survey::SurveyArgs),
+    /// Build the reproducible 泰山区 sample survey (samples/).
+    Samples(cmd_samples::SamplesArgs),
 }
 
 fn main() -> ExitCode {
@@ -52,5 +56,6 @@ fn main() -> ExitCode {
         Command::Templates(a) => cmd_templates::run(a),
         Command::Validate(a) => cmd_validate::run(a),
         Command::Survey(a) => cmd_survey::run(a),
+        Command::Samples(a) => cmd_samples::run(a),
     }
 }

@@ -100,6 +100,12 @@ fn init_add_list_history_verify_export() {
     assert_eq!(names(&[]), ["泰山", "大汶河", "徂徕山"]);
     assert_eq!(names(&["--name", "岱宗"]), ["泰山"]);
     assert_eq!(names(&["--name", "山"]), ["泰山", "徂徕山"]);
+    // Pinyin keys come from toponym-romanise when the CLI saves: toneless, with or
+    // without spaces, and from aliases too.
+    assert_eq!(names(&["--name", "taishan"]), ["泰山"]);
+    assert_eq!(names(&["--name", "tai shan"]), ["泰山"]);
+    assert_eq!(names(&["--name", "daizong"]), ["泰山"]);
+    assert_eq!(names(&["--name", "dawenhe"]), ["大汶河"]);
     assert_eq!(names(&["--template", "water.river"]), ["大汶河"]);
     // The river crosses this box with no vertex in it: found by exact intersection.
     assert_eq!(names(&["--bbox", "116.9,35.9,117.0,36.1"]), ["大汶河"]);

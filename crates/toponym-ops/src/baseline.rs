@@ -12,6 +12,8 @@ use serde_json::{json, Value};
 use toponym_reference::{
     builtin, plan_baseline, BaselineCounts, Edition, Provenance, RefError, SkippedRow,
 };
+/// Closing an investigation-list entry (re-exported for the CLI and the app).
+pub use toponym_store::{Closure, InvestigationEntry};
 use toponym_store::{NewInvestigationEntry, Store, StoreError};
 
 /// What can go wrong.
@@ -39,12 +41,7 @@ pub fn load_editions(
     old: Option<&Path>,
     new: Option<&Path>,
 ) -> Result<(Edition, Edition), BaselineError> {
-    let read = |p: &Path| {
-        std::fs::read_to_string(p).map_err(|source| BaselineError::Io {
-            path: p.display().to_string(),
-            source,
-        })
-    };
+    let read = |p: &Path| read_text(p);
     let old = match old {
         Some(p) => {
             let (shipped, _) = builtin::table("taian_2016")?;
@@ -72,6 +69,35 @@ pub fn load_editions(
         None => builtin::taian_2021()?,
     };
     Ok((old, new))
+}
+
+/// Reads a text file; bytes that are not UTF-8 are reported with their line, and a file
+/// that stops inside a multi-byte character is reported as truncated.
+pub fn read_text(p: &Path) -> Result<String, BaselineError> {
+    let file = p.display().to_string();
+    let bytes = std::fs::read(p).map_err(|source| BaselineError::Io {
+        path: file.clone(),
+        source,
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..good].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        if e.utf8_error().error_len().is_none() {
+            RefError::Truncated {
+                file,
+                line,
+                reason: "the file stops inside a UTF-8 character".into(),
+            }
+            .into()
+        } else {
+            RefError::Malformed {
+                file,
+                line,
+                reason: format!("byte {good} is not UTF-8"),
+            }
+            .into()
+        }
+    })
 }
 
 /// What an import did.
@@ -136,27 +162,44 @@ fn rows<T: Serialize>(items: impl IntoIterator<Item = (String, T)>) -> Vec<(Stri
         .collect()
 }
 
-fn prov_json(p: &Provenance) -> Value {
-    serde_json::to_value(p).unwrap_or(Value::Null)
+fn prov_json(p: &Provenance, scope: Option<&str>) -> Value {
+    let mut v = serde_json::to_value(p).unwrap_or(Value::Null);
+    if let (Some(s), Some(o)) = (scope, v.as_object_mut()) {
+        o.insert(
+            "scope".into(),
+            json!(format!("rows whose code starts with {s}")),
+        );
+    }
+    v
 }
 
-/// Loads every shipped reference table into the survey (read-only there). Returns
-/// (table id, rows) per table.
-pub fn load_reference_tables(store: &mut Store) -> Result<Vec<(String, u64)>, BaselineError> {
+/// Loads every shipped reference table into the survey (read-only there), optionally only
+/// the rows of one province or prefecture (`scope` = code prefix such as `37`), which keeps a
+/// county's survey small; the scope is recorded in the provenance. Returns (table id, rows).
+pub fn load_reference_tables(
+    store: &mut Store,
+    scope: Option<&str>,
+) -> Result<Vec<(String, u64)>, BaselineError> {
+    let within = |code: &str| scope.is_none_or(|s| code.starts_with(s));
     let mut out = Vec::new();
     let d = builtin::divisions()?;
     let n = store.load_reference_table(
         &d.provenance.id,
-        &prov_json(&d.provenance),
-        &rows(d.iter().map(|x| (x.short_code.clone(), x))),
+        &prov_json(&d.provenance, scope),
+        &rows(
+            d.iter()
+                .filter(|x| within(&x.short_code))
+                .map(|x| (x.short_code.clone(), x)),
+        ),
     )?;
     out.push((d.provenance.id.clone(), n));
     let h = builtin::code_history()?;
     let n = store.load_reference_table(
         &h.provenance.id,
-        &prov_json(&h.provenance),
+        &prov_json(&h.provenance, scope),
         &rows(
             h.iter()
+                .filter(|s| within(&s.code))
                 .map(|s| (format!("{}:{}:{}", s.code, s.start_year, s.line), s)),
         ),
     )?;
@@ -164,10 +207,14 @@ pub fn load_reference_tables(store: &mut Store) -> Result<Vec<(String, u64)>, Ba
     let t = builtin::township_changes()?;
     let n = store.load_reference_table(
         &t.provenance.id,
-        &prov_json(&t.provenance),
+        &prov_json(&t.provenance, scope),
         &rows(
             t.changes
                 .iter()
+                .filter(|c| {
+                    within(&c.province_code)
+                        || scope.is_some_and(|s| c.province_code.starts_with(s))
+                })
                 .map(|c| (format!("{}:{:04}:{}", c.year, c.seq, c.line), c)),
         ),
     )?;
@@ -175,10 +222,11 @@ pub fn load_reference_tables(store: &mut Store) -> Result<Vec<(String, u64)>, Ba
     let a = builtin::aliases()?;
     let n = store.load_reference_table(
         &a.short_names_provenance.id,
-        &prov_json(&a.short_names_provenance),
+        &prov_json(&a.short_names_provenance, scope),
         &rows(
             a.short_names
                 .iter()
+                .filter(|s| within(&s.code))
                 .enumerate()
                 .map(|(i, s)| (format!("{}:{}:{i:05}", s.code, s.level), s)),
         ),
@@ -186,21 +234,74 @@ pub fn load_reference_tables(store: &mut Store) -> Result<Vec<(String, u64)>, Ba
     out.push((a.short_names_provenance.id.clone(), n));
     let n = store.load_reference_table(
         &a.renamings_provenance.id,
-        &prov_json(&a.renamings_provenance),
+        &prov_json(&a.renamings_provenance, None),
         &rows(a.renamings.iter().map(|r| (format!("{:04}", r.line), r))),
     )?;
     out.push((a.renamings_provenance.id.clone(), n));
+    // Derived: per county-level code, its 简称 and 曾用名 (documented renamings joined to
+    // the division table, plus earlier names of the same code in the code history).
+    let (resolved, _unresolved) = a.resolve(&d);
+    let mut by_code: std::collections::BTreeMap<String, (Option<String>, Vec<Value>)> =
+        Default::default();
+    for sn in a.short_names.iter().filter(|s| within(&s.code)) {
+        by_code
+            .entry(sn.code.clone())
+            .or_default()
+            .0
+            .get_or_insert_with(|| sn.short_name.clone());
+    }
+    for f in resolved.iter().filter(|f| within(&f.code)) {
+        by_code.entry(f.code.clone()).or_default().1.push(json!({
+            "name": f.former_name, "until": f.until.to_string(), "source": a.renamings_provenance.id,
+        }));
+    }
+    for span in h.iter().filter(|s| within(&s.code)) {
+        for (name, from, to) in h.former_names(&span.code) {
+            let list = &mut by_code.entry(span.code.clone()).or_default().1;
+            let v = json!({ "name": name, "from_year": from, "to_year": to, "source": h.provenance.id });
+            if !list.contains(&v) {
+                list.push(v);
+            }
+        }
+    }
+    let derived = Provenance {
+        id: "aliases_by_code".into(),
+        file: "(derived)".into(),
+        title: "简称与曾用名（按代码）".into(),
+        source: format!(
+            "derived on load from {}, {} (joined to {}) and {}",
+            a.short_names_provenance.id, a.renamings_provenance.id, d.provenance.id, h.provenance.id
+        ),
+        licence: "as the sources".into(),
+        edition: d.provenance.edition.clone(),
+        reference_date: d.provenance.reference_date.clone(),
+        crs: "none".into(),
+        conversion: None,
+        notes: Some("Renamings whose new unit is not in the division table (e.g. the source's typo 云岗区) are left out.".into()),
+        sha256: String::new(),
+    };
+    let n = store.load_reference_table(
+        &derived.id,
+        &prov_json(&derived, scope),
+        &by_code
+            .into_iter()
+            .map(|(code, (short, former))| {
+                (code, json!({ "short_name": short, "former_names": former }))
+            })
+            .collect::<Vec<_>>(),
+    )?;
+    out.push((derived.id.clone(), n));
     let b = builtin::taian_boundaries()?;
     let n = store.load_reference_table(
         &b.provenance.id,
-        &prov_json(&b.provenance),
+        &prov_json(&b.provenance, None),
         &rows(b.areas.iter().map(|x| (x.code.clone(), x))),
     )?;
     out.push((b.provenance.id.clone(), n));
     let (rp, river) = builtin::yellow_river()?;
     let n = store.load_reference_table(
         &rp.id,
-        &prov_json(&rp),
+        &prov_json(&rp, None),
         &[(
             "huang".to_owned(),
             json!({ "properties": river.properties, "geometry": river.geometry }),

@@ -2,4 +2,5 @@
 
 pub mod app;
 pub mod baseline;
+pub mod samples;
 pub mod survey;

@@ -45,10 +45,32 @@ pub fn open(path: &Path, pass: &Passphrase) -> Result<Store> {
     Ok(Store::open(path, pass)?)
 }
 
-/// The pinyin search keys of a record's names. Empty until toponym-romanise's
-/// `search_key` is available on main; the store's name search still works on characters.
-pub fn search_keys(_record: &Record) -> SearchKeys {
-    SearchKeys::default()
+/// The toneless pinyin search keys (toponym-romanise `search_key`) of a record's standard
+/// name, short name, aliases and former names, so that `taishan` or `tai shan` finds 泰山.
+/// The CLI and the app both save through this one function.
+pub fn search_keys(record: &Record) -> SearchKeys {
+    let romaniser = toponym_romanise::Romaniser::builtin();
+    let mut names: Vec<&str> = ["standard_name", "short_name"]
+        .iter()
+        .filter_map(|k| record.text(k))
+        .collect();
+    for k in ["aliases", "former_names"] {
+        if let Some(items) = record.fields.get(k).and_then(serde_json::Value::as_array) {
+            names.extend(
+                items
+                    .iter()
+                    .filter_map(|i| i.get("name").and_then(serde_json::Value::as_str)),
+            );
+        }
+    }
+    let mut keys: Vec<String> = names
+        .iter()
+        .map(|n| romaniser.search_key(n))
+        .filter(|k| !k.is_empty())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    SearchKeys::new(keys)
 }
 
 /// Reads one record file: a single record object or an array of records.

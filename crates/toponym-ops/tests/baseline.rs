@@ -115,8 +115,27 @@ fn entries_close_by_form_or_by_reason_only() {
 fn reference_tables_load_with_provenance_and_refuse_writes() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = survey(&dir);
-    let loaded = load_reference_tables(&mut s).unwrap();
-    assert_eq!(loaded.len(), 7);
+    let loaded = load_reference_tables(&mut s, None).unwrap();
+    assert_eq!(loaded.len(), 8);
+    // Derived aliases: 泰山区's 简称, 岱岳区's former name 郊区, 襄阳市's former name 襄樊市.
+    let taishan = s
+        .reference_row("aliases_by_code", "370902")
+        .unwrap()
+        .unwrap();
+    assert_eq!(taishan["short_name"], "泰山");
+    let daiyue = s
+        .reference_row("aliases_by_code", "370911")
+        .unwrap()
+        .unwrap();
+    assert_eq!(daiyue["former_names"][0]["name"], "郊区");
+    let xiangyang = s
+        .reference_row("aliases_by_code", "420600")
+        .unwrap()
+        .unwrap();
+    assert!(
+        xiangyang["former_names"].to_string().contains("襄樊市"),
+        "{xiangyang}"
+    );
     let infos = s.reference_tables().unwrap();
     let hist = infos
         .iter()
@@ -149,4 +168,51 @@ fn reference_tables_load_with_provenance_and_refuse_writes() {
         .execute_raw_for_tests("DELETE FROM ref_tables")
         .unwrap_err();
     assert!(err.to_string().contains("read-only"), "{err}");
+}
+
+#[test]
+fn a_file_cut_inside_a_chinese_character_is_truncated_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = builtin::table("taian_2016").unwrap().1.as_bytes();
+    // Cut one byte into the first multi-byte character after byte 100 000.
+    let mut at = 100_000;
+    while text[at] < 0x80 {
+        at += 1;
+    }
+    let path = dir.path().join("cut.csv");
+    std::fs::write(&path, &text[..at + 1]).unwrap();
+    let line = text[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+    match load_editions(Some(&path), None).unwrap_err() {
+        BaselineError::Reference(RefError::Truncated { file, line: l, .. }) => {
+            assert!(file.ends_with("cut.csv"));
+            assert_eq!(l, line);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_scoped_load_keeps_only_the_province_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = survey(&dir);
+    load_reference_tables(&mut s, Some("37")).unwrap();
+    let infos = s.reference_tables().unwrap();
+    let d = infos
+        .iter()
+        .find(|t| t.table_id == "divisions_2023")
+        .unwrap();
+    assert!(d.provenance["scope"].as_str().unwrap().contains("37"));
+    assert!(s
+        .reference_row("divisions_2023", "370902")
+        .unwrap()
+        .is_some());
+    assert!(s
+        .reference_row("divisions_2023", "110101")
+        .unwrap()
+        .is_none());
+    let h = infos
+        .iter()
+        .find(|t| t.table_id == "county_code_history")
+        .unwrap();
+    assert!(h.row_count > 100 && h.row_count < 1_000, "{}", h.row_count);
 }

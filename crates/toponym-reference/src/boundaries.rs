@@ -1,7 +1,9 @@
 //! Administrative-area outlines for point-in-polygon checks (QA rules S-3 and S-4) and the
 //! map: which county contains a point, and how far outside a named county a point lies.
 
-use geo::{Contains, Coord, Distance, Euclidean, LineString, MultiPolygon, Point, Polygon};
+use geo::{
+    Contains, Coord, Distance, Euclidean, Intersects, LineString, MultiPolygon, Point, Polygon,
+};
 use serde::Serialize;
 use toponym_core::{Geometry, LonLat};
 
@@ -139,6 +141,19 @@ impl Boundaries {
                 .collect(),
         );
         Some(Euclidean.distance(&Point::new(0.0, 0.0), &local))
+    }
+
+    /// The areas a line or polygon touches, county codes first (QA rule S-4: a feature that
+    /// crosses unit boundaries must list every unit it crosses in 所在(跨)行政区).
+    pub fn crossed(&self, g: &Geometry) -> Vec<&AdminArea> {
+        let shape = g.to_geo();
+        let mut v: Vec<&AdminArea> = self
+            .areas
+            .iter()
+            .filter(|a| a.shape.intersects(&shape))
+            .collect();
+        v.sort_by_key(|a| (a.code.ends_with("00"), a.code.clone()));
+        v
     }
 
     /// Whether the point lies in the area or within `buffer_m` of it (S-3); `None` for an unknown code.

@@ -38,7 +38,7 @@ shipped! {
     HISTORY = "county_codes_1981_2024_yescallop.csv";
     TOWNSHIPS = "township_changes_2014_2023_mca_yescallop.csv";
     SHORT = "jionlp_admin_short_names.csv";
-    RENAMINGS = "jionlp_china_location_change.tsv";
+    RENAMINGS = "jionlp_china_location_change.txt";
     TAIAN_2016 = "taian_admin_2016_vonng_gcj02.csv";
     TAIAN_2021 = "taian_admin_2021_nbs_liyanjie.csv";
     FENCES = "taian_fences_amap_vonng_gcj02.geojson";

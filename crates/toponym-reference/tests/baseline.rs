@@ -182,3 +182,28 @@ fn an_unknown_county_is_an_error_naming_both_tables() {
         "{e}"
     );
 }
+
+#[test]
+fn rows_that_fit_no_template_are_reported_with_file_line_and_reason() {
+    use toponym_reference::{Edition, Provenance};
+    let old = builtin::taian_2016().unwrap();
+    // A statistics-only farm unit (village segment 401) appended to the real 2021 table.
+    let mut text = builtin::table("taian_2021").unwrap().1.to_owned();
+    text.push_str("370902100401,省庄林场管理区,370902100000,village\n");
+    let lines = text.lines().count() as u64;
+    let new = Edition::parse_nbs(
+        Provenance::ad_hoc("t", "taian_2021_plus.csv", "none"),
+        2021,
+        &text,
+    )
+    .unwrap();
+    let plan = plan_baseline("370902", &old, &new).unwrap();
+    assert_eq!(plan.entries.len(), 221, "the farm unit is not an entry");
+    assert_eq!(plan.skipped.len(), 1);
+    let s = &plan.skipped[0];
+    assert_eq!(
+        (s.file.as_str(), s.line, s.code.as_str()),
+        ("taian_2021_plus.csv", lines, "370902100401")
+    );
+    assert!(s.reason.contains("400–599"), "{}", s.reason);
+}

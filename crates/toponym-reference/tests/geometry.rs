@@ -72,4 +72,15 @@ fn yellow_river_is_a_line_that_crosses_dongping() {
     let line = river.geometry.to_geo();
     assert!(line.intersects(&dongping));
     assert!(!line.intersects(&taishan));
+    // S-4: the counties the line crosses, counties before the prefecture.
+    let crossed: Vec<_> = b
+        .crossed(&river.geometry)
+        .iter()
+        .map(|a| a.code.as_str())
+        .collect();
+    assert!(
+        crossed.contains(&"370923") && !crossed.contains(&"370902"),
+        "{crossed:?}"
+    );
+    assert_eq!(crossed.last(), Some(&"370900"));
 }

@@ -145,26 +145,40 @@ fn make(rng: &mut Rng, ids: &SeededIdGenerator) -> (Record, SearchKeys) {
     (record, SearchKeys::new([format!("{pa}{pb}{pg}")]))
 }
 
+/// CPU time of this thread (ns on CPU, from /proc/thread-self/schedstat), so the figures
+/// can be read apart from other processes competing for the two cores.
+fn thread_cpu() -> Duration {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .map(Duration::from_nanos)
+        .unwrap_or_default()
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
 }
 
-fn fill(store: &mut Store, n: usize, seed: u64) -> Duration {
+/// Inserts `n` records in transactions of up to 100 000; returns (wall, thread CPU).
+fn fill(store: &mut Store, n: usize, seed: u64) -> (Duration, Duration) {
     let mut rng = Rng(seed);
     let ids = SeededIdGenerator::new(1_714_550_400_000, seed);
     let actor = Actor::new("bench");
     let mut total = Duration::ZERO;
+    let mut cpu = Duration::ZERO;
     let mut done = 0;
     while done < n {
         let chunk = (n - done).min(100_000);
         let batch: Vec<_> = (0..chunk).map(|_| make(&mut rng, &ids)).collect();
         let t = Instant::now();
+        let c = thread_cpu();
         store.put_records(&batch, &actor, None).expect("insert");
         total += t.elapsed();
+        cpu += thread_cpu() - c;
         done += chunk;
     }
-    total
+    (total, cpu)
 }
 
 fn create(path: &Path, encrypted: bool) -> Store {
@@ -196,10 +210,25 @@ fn run(dir: &Path, encrypted: bool, scale: f64) -> Figures {
     // Insert 100 000 in one transaction.
     let p = dir.join(format!("{label}-100k.toponym"));
     let mut store = create(&p, encrypted);
-    let t = fill(&mut store, n_small, BENCH_SEED);
+    let (t, cpu) = fill(&mut store, n_small, BENCH_SEED);
     let insert_per_s = n_small as f64 / t.as_secs_f64();
-    println!("[{label}] insert {n_small} records in one transaction: {:.2} s = {insert_per_s:.0} records/s", t.as_secs_f64());
+    println!(
+        "[{label}] insert {n_small} records in one transaction: {:.2} s wall = {insert_per_s:.0} records/s; \
+         {:.2} s thread CPU = {:.0} records per CPU-second",
+        t.as_secs_f64(),
+        cpu.as_secs_f64(),
+        n_small as f64 / cpu.as_secs_f64()
+    );
     drop(store);
+    if std::env::var("TOPONYM_BENCH_ONLY").as_deref() == Ok("insert") {
+        return Figures {
+            insert_per_s,
+            open_ms: 1.0,
+            search_ms: 1.0,
+            bbox_ms: 1.0,
+            bbox_hits: 0.0,
+        };
+    }
 
     // Open (without KDF): 7 runs, median.
     let key = derive_key(&p, &Passphrase::new("bench")).expect("derive");
@@ -242,10 +271,11 @@ fn run(dir: &Path, encrypted: bool, scale: f64) -> Figures {
     // Bbox on the big store.
     let pb = dir.join(format!("{label}-1m.toponym"));
     let mut big = create(&pb, encrypted);
-    let t = fill(&mut big, n_big, BENCH_SEED + 1);
+    let (t, cpu) = fill(&mut big, n_big, BENCH_SEED + 1);
     println!(
-        "[{label}] built {n_big}-record store in {:.1} s",
-        t.as_secs_f64()
+        "[{label}] built {n_big}-record store in {:.1} s wall, {:.1} s thread CPU",
+        t.as_secs_f64(),
+        cpu.as_secs_f64()
     );
     drop(big);
     let big = Store::open(&pb, &Passphrase::new("bench")).expect("open");

@@ -109,9 +109,35 @@ fn json_text(v: &Option<Value>) -> Option<String> {
     v.as_ref().map(Value::to_string)
 }
 
-/// Appends `changes` for `record_id`; the caller holds the transaction.
+/// The last entry's (seq, hash) as a transaction sees it; kept in memory during a
+/// transaction so a bulk import does not re-read it for every record.
+pub(crate) type Head = Option<(i64, String)>;
+
+/// Reads the current head from the log itself.
+pub(crate) fn read_head(conn: &Connection) -> Result<(i64, String)> {
+    Ok(conn
+        .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .unwrap_or((0, GENESIS.to_owned())))
+}
+
+/// Records the head in `meta`, once per transaction, so that cutting entries off the end
+/// of the log is detectable.
+pub(crate) fn write_head(conn: &Connection, head: &(i64, String)) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO meta (key, value) VALUES ('audit_head', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute([format!("{}:{}", head.0, head.1)])?;
+    Ok(())
+}
+
+/// Appends `changes` for `record_id`; the caller holds the transaction and the head.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn append(
     conn: &Connection,
+    head: &mut Head,
     record_id: &str,
     at_us: i64,
     actor: &str,
@@ -121,11 +147,10 @@ pub(crate) fn append(
     if changes.is_empty() {
         return Ok(());
     }
-    let (mut seq, mut prev): (i64, String) = conn
-        .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?
-        .unwrap_or((0, GENESIS.to_owned()));
+    let (mut seq, mut prev) = match head.take() {
+        Some(h) => h,
+        None => read_head(conn)?,
+    };
     let mut insert = conn.prepare_cached(
         "INSERT INTO audit_log (seq, record_id, at_us, actor, field, old_value, new_value,
                                 reason, prev_hash, hash)
@@ -151,11 +176,7 @@ pub(crate) fn append(
         ])?;
         prev = hash;
     }
-    conn.prepare_cached(
-        "INSERT INTO meta (key, value) VALUES ('audit_head', ?1)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )?
-    .execute([format!("{seq}:{prev}")])?;
+    *head = Some((seq, prev));
     Ok(())
 }
 

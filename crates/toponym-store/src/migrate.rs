@@ -4,6 +4,11 @@
 //! tools can read it without knowing our tables.
 //!
 //! Numbers 0001–0099 belong to the surveyor's store; 0100 and up to the reference tables.
+//! Because the two ranges grow independently, a file can hold 0100 but not yet 0002: what
+//! is applied is read from `schema_migrations`, not inferred from `user_version`, and
+//! missing migrations run in number order.
+
+use std::collections::BTreeSet;
 
 use rusqlite::{params, Connection};
 
@@ -12,6 +17,11 @@ use crate::Result;
 /// (number, name, SQL).
 pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "0001_init", include_str!("../migrations/0001_init.sql")),
+    (
+        2,
+        "0002_records_layout",
+        include_str!("../migrations/0002_records_layout.sql"),
+    ),
     (
         100,
         "0100_reference",
@@ -29,26 +39,33 @@ pub(crate) fn latest() -> i64 {
     MIGRATIONS.iter().map(|m| m.0).max().unwrap_or(0)
 }
 
-/// Applies every migration newer than the file's version; returns the version after.
+/// Applies every migration the file does not have yet, in number order; returns the
+/// highest applied version.
 pub(crate) fn apply(conn: &mut Connection, now_us: i64) -> Result<i64> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
              version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_us INTEGER NOT NULL)",
     )?;
-    let mut current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    for &(version, name, sql) in MIGRATIONS {
-        if version <= current {
-            continue;
-        }
+    let applied: BTreeSet<i64> = conn
+        .prepare("SELECT version FROM schema_migrations")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut current = applied.iter().copied().max().unwrap_or(0);
+    let mut todo: Vec<_> = MIGRATIONS
+        .iter()
+        .filter(|m| !applied.contains(&m.0))
+        .collect();
+    todo.sort_by_key(|m| m.0);
+    for &(version, name, sql) in todo {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
         tx.execute(
             "INSERT INTO schema_migrations (version, name, applied_at_us) VALUES (?1, ?2, ?3)",
             params![version, name, now_us],
         )?;
-        tx.execute_batch(&format!("PRAGMA user_version = {version}"))?;
+        current = current.max(version);
+        tx.execute_batch(&format!("PRAGMA user_version = {current}"))?;
         tx.commit()?;
-        current = version;
     }
     Ok(current)
 }

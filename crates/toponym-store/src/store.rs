@@ -210,7 +210,7 @@ fn connect(path: &Path, key: &DerivedKey, create: bool) -> Result<Connection> {
         "PRAGMA temp_store = MEMORY;
          PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON;
-         PRAGMA cache_size = -65536;",
+         PRAGMA cache_size = -262144;",
     )?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
@@ -444,6 +444,7 @@ fn summary_from_row(r: &rusqlite::Row<'_>) -> Result<RecordSummary> {
 /// Writes one record inside the caller's transaction. Returns whether anything changed.
 fn put_in(
     conn: &Connection,
+    head: &mut audit::Head,
     at_us: i64,
     record: &Record,
     actor: &Actor,
@@ -452,13 +453,14 @@ fn put_in(
 ) -> Result<bool> {
     let row = derive_row(record)?;
     let id = record.record_id.to_string();
-    let existing: Option<(i64, i64, Record)> = {
+    let pinyin_json = serde_json::to_string(&keys.pinyin).unwrap_or_else(|_| "[]".into());
+    let existing: Option<(i64, i64, Record, String)> = {
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {RECORD_COLS}, rid, revision FROM records WHERE record_id = ?1"
+            "SELECT {RECORD_COLS}, rid, revision, pinyin_keys FROM records WHERE record_id = ?1"
         ))?;
         let mut rows = stmt.query([&id])?;
         match rows.next()? {
-            Some(r) => Some((r.get(6)?, r.get(7)?, record_from_row(r)?)),
+            Some(r) => Some((r.get(6)?, r.get(7)?, record_from_row(r)?, r.get(8)?)),
             None => None,
         }
     };
@@ -469,9 +471,9 @@ fn put_in(
                 "INSERT INTO records (record_id, template_id, template_version, template_hash,
                      category, class_code, standard_name, place_code, census_status,
                      workflow_status, secrecy, attributes, geom, rep_lon, rep_lat,
-                     min_x, min_y, max_x, max_y, revision, updated_at_us)
+                     min_x, min_y, max_x, max_y, revision, updated_at_us, pinyin_keys)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                         ?16, ?17, ?18, ?19, 1, ?20)",
+                         ?16, ?17, ?18, ?19, 1, ?20, ?21)",
             )?
             .execute(params![
                 id,
@@ -493,7 +495,8 @@ fn put_in(
                 s,
                 e,
                 n,
-                at_us
+                at_us,
+                pinyin_json
             ])?;
             let whole =
                 serde_json::to_value(record).map_err(|e| invalid(record, "*", e.to_string()))?;
@@ -506,9 +509,9 @@ fn put_in(
                 }],
             )
         }
-        Some((rid, revision, old)) => {
+        Some((rid, revision, old, old_pinyin)) => {
             let changes = diff(&old, record);
-            if changes.is_empty() {
+            if changes.is_empty() && old_pinyin == pinyin_json {
                 return Ok(false);
             }
             conn.prepare_cached(
@@ -516,7 +519,8 @@ fn put_in(
                      category = ?5, class_code = ?6, standard_name = ?7, place_code = ?8,
                      census_status = ?9, workflow_status = ?10, secrecy = ?11, attributes = ?12,
                      geom = ?13, rep_lon = ?14, rep_lat = ?15, min_x = ?16, min_y = ?17,
-                     max_x = ?18, max_y = ?19, revision = ?20, updated_at_us = ?21
+                     max_x = ?18, max_y = ?19, revision = ?20, updated_at_us = ?21,
+                     pinyin_keys = ?22
                  WHERE rid = ?1",
             )?
             .execute(params![
@@ -540,12 +544,21 @@ fn put_in(
                 e,
                 n,
                 revision + 1,
-                at_us
+                at_us,
+                pinyin_json
             ])?;
             conn.prepare_cached("DELETE FROM records_rtree WHERE id = ?1")?
                 .execute([rid])?;
-            conn.prepare_cached("DELETE FROM name_keys WHERE rid = ?1")?
-                .execute([rid])?;
+            // Recompute the old key rows and delete them by primary key (no rid index).
+            let old_keys = SearchKeys {
+                pinyin: serde_json::from_str(&old_pinyin).unwrap_or_default(),
+            };
+            let mut del = conn.prepare_cached(
+                "DELETE FROM name_keys WHERE key = ?1 AND rid = ?2 AND kind = ?3 AND pos = ?4",
+            )?;
+            for (key, kind, pos) in names::key_rows(&old, &old_keys) {
+                del.execute(params![key, rid, kind, pos])?;
+            }
             (rid, changes)
         }
     };
@@ -563,7 +576,7 @@ fn put_in(
             ins.execute(params![key, rid, kind, pos])?;
         }
     }
-    audit::append(conn, &id, at_us, &actor.name, reason, &changes)?;
+    audit::append(conn, head, &id, at_us, &actor.name, reason, &changes)?;
     Ok(true)
 }
 
@@ -572,6 +585,11 @@ fn put_in(
 pub struct StoreTx<'a> {
     tx: rusqlite::Transaction<'a>,
     clock: Arc<dyn Clock>,
+    /// The audit head as of the last append in this transaction (None = not read yet).
+    head: std::cell::RefCell<audit::Head>,
+    /// Whether any write was attempted, so the head is recorded even if a failed write
+    /// left the cached head empty and the closure carried on.
+    touched: std::cell::Cell<bool>,
 }
 
 impl StoreTx<'_> {
@@ -583,8 +601,11 @@ impl StoreTx<'_> {
         reason: Option<&str>,
         keys: &SearchKeys,
     ) -> Result<bool> {
+        self.touched.set(true);
+        let mut head = self.head.borrow_mut();
         put_in(
             &self.tx,
+            &mut head,
             now_us(self.clock.as_ref()),
             record,
             actor,
@@ -743,9 +764,8 @@ impl Store {
             encrypted: key.0.is_some(),
             timings: OpenTimings::default(),
         };
-        if found < migrate::latest() {
-            migrate::apply(&mut store.conn, now_us(store.clock.as_ref()))?;
-        }
+        // Cheap when nothing is missing: one read of schema_migrations.
+        migrate::apply(&mut store.conn, now_us(store.clock.as_ref()))?;
         store.timings.open = t0.elapsed();
         Ok(store)
     }
@@ -792,8 +812,22 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let stx = StoreTx { tx, clock };
+        let stx = StoreTx {
+            tx,
+            clock,
+            head: std::cell::RefCell::new(None),
+            touched: std::cell::Cell::new(false),
+        };
         let out = f(&stx)?;
+        if stx.touched.get() {
+            let head = match stx.head.take() {
+                Some(h) => h,
+                None => audit::read_head(&stx.tx)?,
+            };
+            if head.0 > 0 {
+                audit::write_head(&stx.tx, &head)?;
+            }
+        }
         stx.tx.commit()?;
         Ok(out)
     }

@@ -25,7 +25,7 @@ fn create_then_reopen_keeps_records_and_schema_version() {
         .unwrap());
     drop(store);
     let store = Store::open(&survey.path, &pass()).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 1);
+    assert_eq!(store.schema_version().unwrap(), 101);
     assert!(store.is_encrypted());
     assert_eq!(store.get_record(&r.record_id).unwrap(), Some(r));
     assert_eq!(store.integrity_check().unwrap(), "ok");
@@ -203,6 +203,19 @@ fn name_search_finds_characters_pinyin_spaced_pinyin_aliases_and_former_names() 
         .unwrap();
     assert!(found(&store, "culaishan").is_empty());
     assert_eq!(found(&store, "林场"), vec![other.record_id]);
+
+    // New pinyin keys alone (the record unchanged) replace the old keys without an
+    // audit entry: keys are derived data, not part of the record.
+    let before = store.history(&taishan_city.record_id).unwrap().len();
+    store
+        .put_record(&taishan_city, &actor, None, &SearchKeys::new(["taian"]))
+        .unwrap();
+    assert_eq!(found(&store, "taian"), vec![taishan_city.record_id]);
+    assert_eq!(found(&store, "taishanqu"), vec![]);
+    assert_eq!(
+        store.history(&taishan_city.record_id).unwrap().len(),
+        before
+    );
 }
 
 #[test]
@@ -396,19 +409,76 @@ fn migrations_are_recorded_and_a_newer_schema_is_refused() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(applied, [(1, "0001_init".to_owned())]);
-    conn.execute_batch("PRAGMA user_version = 99;").unwrap();
+    let versions: Vec<i64> = applied.iter().map(|a| a.0).collect();
+    assert_eq!(versions, [1, 2, 100, 101]);
+    assert_eq!(applied[0].1, "0001_init");
+    conn.execute_batch("PRAGMA user_version = 999;").unwrap();
     drop(conn);
     let err = Store::open(&survey.path, &pass()).unwrap_err();
     assert!(
         matches!(
             err,
             StoreError::SchemaTooNew {
-                found: 99,
-                supported: 1,
+                found: 999,
+                supported: 101,
                 ..
             }
         ),
         "{err:?}"
     );
+}
+
+#[test]
+fn a_version_1_file_is_upgraded_in_place_with_its_records_and_pinyin_keys() {
+    // Build a survey file exactly as the first release wrote it: only 0001 applied.
+    let (survey, store) = new_survey();
+    drop(store);
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", survey.path.display()));
+    }
+    let key = toponym_store::derive_key(&survey.path, &pass())
+        .unwrap()
+        .sqlcipher_key_pragma()
+        .unwrap();
+    let conn = rusqlite::Connection::open(&survey.path).unwrap();
+    conn.execute_batch(&format!("PRAGMA key = \"{key}\";"))
+        .unwrap();
+    conn.execute_batch(include_str!("../migrations/0001_init.sql"))
+        .unwrap();
+    conn.execute_batch(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+                                         applied_at_us INTEGER NOT NULL);
+         INSERT INTO schema_migrations VALUES (1, '0001_init', 0);
+         PRAGMA user_version = 1;
+         INSERT INTO records (rid, record_id, template_id, template_version, template_hash,
+             category, standard_name, workflow_status, secrecy, attributes, geom, rep_lon,
+             rep_lat, min_x, min_y, max_x, max_y, revision, updated_at_us)
+         VALUES (1, '01890a5d-ac96-774b-bcce-b302099a8057', 'terrain.mountain', '1.0.0',
+             'sha256:00', 'terrain', '泰山', 'draft', '公开',
+             '{\"standard_name\":\"泰山\",\"rep_point\":[117.1,36.26]}', NULL, 117.1, 36.26,
+             117.1, 36.26, 117.1, 36.26, 1, 0);
+         INSERT INTO records_rtree VALUES (1, 117.1, 117.1, 36.26, 36.26);
+         INSERT INTO name_keys VALUES ('泰山', 1, 'standard', 0), ('山', 1, 'standard', 1),
+                                      ('taishan', 1, 'pinyin', 0);",
+    )
+    .unwrap();
+    drop(conn);
+
+    let mut store = Store::open(&survey.path, &pass()).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 101);
+    let id: toponym_core::RecordId = "01890a5d-ac96-774b-bcce-b302099a8057".parse().unwrap();
+    let r = store.get_record(&id).unwrap().unwrap();
+    assert_eq!(r.standard_name(), Some("泰山"));
+    assert_eq!(store.search_names("tai shan", 5).unwrap().len(), 1);
+    assert_eq!(
+        store.query_bbox([117.0, 36.0, 117.2, 36.3]).unwrap().len(),
+        1
+    );
+    // The carried-over pinyin key is replaced on the next write.
+    store
+        .put_record(&r, &Actor::new("王测"), None, &SearchKeys::new(["daizong"]))
+        .unwrap();
+    assert!(store.search_names("taishan", 5).unwrap().is_empty());
+    assert_eq!(store.search_names("daizong", 5).unwrap().len(), 1);
+    assert_eq!(store.integrity_check().unwrap(), "ok");
 }

@@ -21,7 +21,7 @@ use toponym_core::{
 };
 use toponym_forms::Catalog;
 use toponym_romanise::{Outcome, Request, Romaniser};
-use toponym_store::{Actor, KdfParams, Passphrase, SearchKeys, Store, StoreError, WorkflowStatus};
+use toponym_store::{Actor, KdfParams, Passphrase, Store, StoreError, WorkflowStatus};
 
 use super::derive;
 use super::dto::*;
@@ -501,7 +501,7 @@ impl Session {
             "workflow_status".into(),
             Value::String(workflow.as_str().to_owned()),
         );
-        let keys = self.search_keys(&r);
+        let keys = crate::survey::search_keys(&r);
         self.store
             .put_record(&r, &self.actor, None, &keys)
             .map_err(store_err)?;
@@ -511,33 +511,6 @@ impl Session {
             findings,
             refused,
         })
-    }
-
-    fn search_keys(&self, r: &Record) -> SearchKeys {
-        let mut names: Vec<String> = Vec::new();
-        for k in ["standard_name", "short_name"] {
-            if let Some(n) = r.text(k) {
-                names.push(n.to_owned());
-            }
-        }
-        for k in ["aliases", "former_names"] {
-            if let Some(items) = r.fields.get(k).and_then(Value::as_array) {
-                names.extend(
-                    items
-                        .iter()
-                        .filter_map(|i| i.get("name").and_then(Value::as_str))
-                        .map(str::to_owned),
-                );
-            }
-        }
-        let mut keys: Vec<String> = names
-            .iter()
-            .map(|n| self.romaniser.search_key(n))
-            .filter(|k| !k.is_empty())
-            .collect();
-        keys.sort();
-        keys.dedup();
-        SearchKeys::new(keys)
     }
 
     fn index_put(&mut self, r: &Record, workflow: WorkflowStatus) {
@@ -752,7 +725,7 @@ impl Session {
                 items.push(Value::Object(item));
             }
         }
-        let keys = self.search_keys(&r);
+        let keys = crate::survey::search_keys(&r);
         self.store
             .put_record(&r, &self.actor, None, &keys)
             .map_err(store_err)?;
