@@ -110,14 +110,27 @@ test('point, line and polygon records: create, list, map, reopen, refused comple
     await new Promise((r) => setTimeout(r, 800));
     await s.screenshot('map-records');
 
-    // Clicking the line on the map opens its form.
-    const px = await b.execute(() => {
+    // Clicking the line on the map opens its form: find a pixel on the line where it is
+    // the topmost feature (the survey's own records may lie near it).
+    const px = await b.execute((id) => {
       const m = window.__toponymMaps.main;
-      const p = m.project([117.11, 36.2]);
-      return { x: Math.round(p.x), y: Math.round(p.y), w: m.getCanvas().clientWidth, h: m.getCanvas().clientHeight };
-    });
+      const line = m.querySourceFeatures('records').find((f) => f.properties.id === id);
+      const cs = line.geometry.coordinates;
+      for (let i = 0; i + 1 < cs.length; i++) {
+        for (const t of [0.5, 0.25, 0.75, 0.1, 0.9]) {
+          const p = m.project([cs[i][0] + (cs[i + 1][0] - cs[i][0]) * t, cs[i][1] + (cs[i + 1][1] - cs[i][1]) * t]);
+          const hit = m.queryRenderedFeatures(p, { layers: ['rec-point', 'rec-line', 'rec-fill'] })[0];
+          if (hit && hit.properties.id === id) {
+            const c = m.getCanvas();
+            return { x: Math.round(p.x - c.clientWidth / 2), y: Math.round(p.y - c.clientHeight / 2) };
+          }
+        }
+      }
+      return null;
+    }, RECORDS[1].id);
+    assert.ok(px, 'a clickable pixel on the drawn line');
     const canvas = await b.$(`${by('map-main')} canvas`);
-    await canvas.click({ x: px.x - Math.round(px.w / 2), y: px.y - Math.round(px.h / 2) });
+    await canvas.click({ x: px.x, y: px.y });
     const form = await b.$(by('form'));
     await form.waitForExist({ timeout: 20000 });
     assert.equal(await form.getAttribute('data-record-id'), RECORDS[1].id);

@@ -3,4 +3,12 @@
 /**
  * The open survey file.
  */
-export type SurveyInfo = { path: string, record_count: number, entry_count: number, };
+export type SurveyInfo = { path: string, record_count: number, entry_count: number, 
+/**
+ * Key derivation time of the unlock (deliberately slow, reported apart).
+ */
+kdf_ms: number, 
+/**
+ * Opening and indexing time of the unlock.
+ */
+open_ms: number, };
