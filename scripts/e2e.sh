@@ -20,6 +20,11 @@ step "npm install (tests/e2e)"
 
 rm -rf e2e-artifacts && mkdir -p e2e-artifacts/fixtures
 survey="${TOPONYM_E2E_SURVEY:-}"
+if [ -z "$survey" ] && [ -f samples/taishan/taishan.toponym ]; then
+  # The committed sample survey (see samples/README.md); tests work on copies of it.
+  survey=samples/taishan/taishan.toponym
+  export TOPONYM_E2E_PASSPHRASE="${TOPONYM_E2E_PASSPHRASE:-taishan-demo-2026}"
+fi
 if [ -z "$survey" ]; then
   # The demo survey (reproducible, named seed) is written fresh for every run.
   survey="e2e-artifacts/fixtures/demo.toponym"

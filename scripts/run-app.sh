@@ -13,6 +13,11 @@ build_ui
 build_app
 
 survey="${1:-${TOPONYM_SURVEY:-}}"
+if [ -z "$survey" ] && [ -f samples/taishan/taishan.toponym ]; then
+  survey=samples/taishan/taishan.toponym
+  step "opening the app on the sample survey $survey (passphrase: taishan-demo-2026, see samples/README.md)"
+  exec target/debug/toponym-app --survey "$survey"
+fi
 if [ -z "$survey" ]; then
   survey="target/demo/demo.toponym"
   if [ ! -f "$survey" ]; then
