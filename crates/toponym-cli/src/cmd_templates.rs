@@ -8,22 +8,6 @@ use clap::{Args, Subcommand};
 use serde_json::{json, Value};
 use toponym_forms::{Catalog, FieldDef, Template};
 
-/// Writes a line to stdout, ignoring a closed pipe (`toponym templates | head`).
-macro_rules! outln {
-    ($($t:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout().lock(), $($t)*);
-    }};
-}
-
-/// Writes a line to stderr, ignoring write errors.
-macro_rules! errln {
-    ($($t:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr().lock(), $($t)*);
-    }};
-}
-
 /// Arguments of `toponym templates`.
 #[derive(Args, Debug)]
 pub struct TemplatesArgs {

@@ -11,22 +11,6 @@ use serde_json::{json, Value};
 use toponym_core::{Clock, Finding, SystemClock};
 use toponym_forms::{validate_json_with, Catalog, Stage, ValidateOptions};
 
-/// Writes a line to stdout, ignoring a closed pipe (`toponym templates | head`).
-macro_rules! outln {
-    ($($t:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout().lock(), $($t)*);
-    }};
-}
-
-/// Writes a line to stderr, ignoring write errors.
-macro_rules! errln {
-    ($($t:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr().lock(), $($t)*);
-    }};
-}
-
 /// Arguments of `toponym validate`.
 #[derive(Args, Debug)]
 pub struct ValidateArgs {

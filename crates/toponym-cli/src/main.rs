@@ -7,6 +7,23 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+// Output macros shared by the subcommand modules below (textual macro scope).
+/// Writes a line to stdout, ignoring a closed pipe (`toponym templates | head`).
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
+/// Writes a line to stderr, ignoring write errors.
+macro_rules! errln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($t)*);
+    }};
+}
+
 mod cmd_baseline;
 mod cmd_roman;
 mod cmd_samples;
