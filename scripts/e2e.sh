@@ -18,6 +18,8 @@ build_app
 step "npm install (tests/e2e)"
 (cd tests/e2e && npm install --no-save --no-audit --no-fund --loglevel=error)
 
+# A desktop helper of an earlier run may have left a FUSE mount under e2e-artifacts.
+awk -v d="$PWD/e2e-artifacts/" 'index($2, d) == 1 {print $2}' /proc/mounts | xargs -r -n1 fusermount3 -u -z || true
 rm -rf e2e-artifacts && mkdir -p e2e-artifacts/fixtures
 survey="${TOPONYM_E2E_SURVEY:-}"
 if [ -z "$survey" ] && [ -f samples/taishan/taishan.toponym ]; then

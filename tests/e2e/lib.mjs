@@ -77,6 +77,7 @@ export function comm(pid) {
 /** A fresh home for the app: its WebKit data and recent-survey list stay per test. */
 export function freshHome(name) {
   const home = path.join(ARTIFACTS, name, 'home');
+  releaseHome(home);
   fs.rmSync(home, { recursive: true, force: true });
   fs.mkdirSync(home, { recursive: true });
   return home;
@@ -137,7 +138,7 @@ async function launchOnce(name, opts) {
     });
   } catch (e) {
     await endDriver(driver);
-    killByHome(home);
+    releaseHome(home);
     throw e;
   }
   let shot = 0;
@@ -163,7 +164,7 @@ async function launchOnce(name, opts) {
         /* the app may already be gone (crash test) */
       }
       await endDriver(driver);
-      killByHome(home);
+      releaseHome(home);
     },
   };
   return session;
@@ -195,14 +196,36 @@ async function endDriver(driver) {
  * D-Bus-activated helpers (the document portal) are reparented to init, so they are not
  * descendants of the driver; they are found by the private HOME this test gave them.
  */
-function killByHome(home) {
+function killByHome(home, signal = 'SIGTERM') {
   const mark = Buffer.from(`HOME=${home}\0`);
   for (const d of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
     try {
-      if (fs.readFileSync(`/proc/${d}/environ`).includes(mark)) process.kill(Number(d), 'SIGTERM');
+      if (fs.readFileSync(`/proc/${d}/environ`).includes(mark)) process.kill(Number(d), signal);
     } catch {
       /* not ours to read, or ended meanwhile */
+    }
+  }
+}
+
+/**
+ * Ends what a test's app left behind under its private HOME: helpers found by that HOME
+ * (a late D-Bus activation can start one while the app shuts down, so look twice), and
+ * the document portal's FUSE mount in HOME/.cache/doc, which would block deleting HOME.
+ */
+function releaseHome(home) {
+  killByHome(home);
+  const until = Date.now() + 500;
+  while (Date.now() < until) {
+    /* give a late-started helper time to appear */
+  }
+  killByHome(home, 'SIGKILL');
+  const doc = path.join(home, '.cache', 'doc');
+  if (fs.existsSync(doc)) {
+    try {
+      execFileSync('fusermount3', ['-u', '-z', doc], { stdio: 'ignore' });
+    } catch {
+      /* not mounted */
     }
   }
 }
