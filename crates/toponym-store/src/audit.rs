@@ -98,15 +98,11 @@ fn entry_hash(
     hex::encode(h.finalize())
 }
 
-/// A change waiting to be appended.
+/// A change waiting to be appended; values are JSON text, serialised once by the caller.
 pub(crate) struct Change {
     pub field: String,
-    pub old: Option<Value>,
-    pub new: Option<Value>,
-}
-
-fn json_text(v: &Option<Value>) -> Option<String> {
-    v.as_ref().map(Value::to_string)
+    pub old: Option<String>,
+    pub new: Option<String>,
 }
 
 /// The last entry's (seq, hash) as a transaction sees it; kept in memory during a
@@ -158,18 +154,10 @@ pub(crate) fn append(
     )?;
     for c in changes {
         seq += 1;
-        let old = json_text(&c.old);
-        let new = json_text(&c.new);
+        let old = c.old.as_deref();
+        let new = c.new.as_deref();
         let hash = entry_hash(
-            seq,
-            record_id,
-            at_us,
-            actor,
-            &c.field,
-            old.as_deref(),
-            new.as_deref(),
-            reason,
-            &prev,
+            seq, record_id, at_us, actor, &c.field, old, new, reason, &prev,
         );
         insert.execute(params![
             seq, record_id, at_us, actor, c.field, old, new, reason, prev, hash

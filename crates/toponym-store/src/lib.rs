@@ -12,6 +12,7 @@
 //! write in one transaction.
 
 mod audit;
+mod checkpoint;
 mod error;
 mod export;
 pub mod gpkg;

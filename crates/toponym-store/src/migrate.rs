@@ -23,6 +23,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0002_records_layout.sql"),
     ),
     (
+        3,
+        "0003_clustered_boxes",
+        include_str!("../migrations/0003_clustered_boxes.sql"),
+    ),
+    (
         100,
         "0100_reference",
         include_str!("../migrations/0100_reference.sql"),
@@ -59,6 +64,10 @@ pub(crate) fn apply(conn: &mut Connection, now_us: i64) -> Result<i64> {
     for &(version, name, sql) in todo {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
+        // The location keys of 0003 are a Rust function (a Hilbert curve), not SQL.
+        if version == 3 {
+            crate::store::rebuild_boxes(&tx)?;
+        }
         tx.execute(
             "INSERT INTO schema_migrations (version, name, applied_at_us) VALUES (?1, ?2, ?3)",
             params![version, name, now_us],
