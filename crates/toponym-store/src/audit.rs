@@ -3,9 +3,14 @@
 //! an entry breaks the chain at that point; cutting entries off the end is caught by the
 //! head (count and last hash) kept in `meta` and updated in the same transaction.
 //!
-//! A record is created with one `*` entry holding the whole record; later entries change
-//! one top-level path (`template`, `geometry`, `fields.<key>`). Replaying the entries up
-//! to a time rebuilds the record as it was then.
+//! A record is created with one `*` entry holding the SHA-256 of the record's canonical
+//! JSON (`sha256:…`), not a second copy of it: that copy was almost half of every bulk
+//! import's bytes. Later entries change one top-level path (`template`, `geometry`,
+//! `fields.<key>`) and carry both the old and the new value, so the record as it was at
+//! any time is the current record with the later entries undone; undoing all of them
+//! must give back the creation hash, which [`verify`] checks for every record, so a
+//! record edited outside the log is caught as well. Files written before this change
+//! hold the whole record in their `*` entries; both forms are read and verified.
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -221,52 +226,159 @@ pub(crate) fn history(conn: &Connection, id: &RecordId) -> Result<Vec<AuditEntry
     Ok(out)
 }
 
-/// Rebuilds a record from its entries up to and including `at`.
-pub(crate) fn rebuild(entries: &[AuditEntry], at: OffsetDateTime) -> Result<Option<Record>> {
-    let mut state: Option<Map<String, Value>> = None;
-    for e in entries.iter().filter(|e| e.at <= at) {
-        let corrupt = |detail: &str| StoreError::Corrupt {
-            what: format!("audit entry {}", e.seq),
-            detail: detail.to_owned(),
-        };
-        if e.field == "*" {
-            match &e.new_value {
-                Some(Value::Object(m)) => state = Some(m.clone()),
-                _ => return Err(corrupt("creation entry does not hold a record object")),
-            }
-            continue;
+/// The hash a creation entry keeps: SHA-256 over the record's JSON with its fields in key
+/// order (undoing changes may reorder them; nested values are kept verbatim).
+pub(crate) fn content_hash(record: &Record) -> String {
+    #[derive(Serialize)]
+    struct Canonical<'a> {
+        record_id: &'a RecordId,
+        template: &'a toponym_core::TemplateRef,
+        fields: std::collections::BTreeMap<&'a String, &'a Value>,
+        geometry: &'a Option<toponym_core::Geometry>,
+    }
+    let c = Canonical {
+        record_id: &record.record_id,
+        template: &record.template,
+        fields: record.fields.iter().collect(),
+        geometry: &record.geometry,
+    };
+    let json = serde_json::to_vec(&c).unwrap_or_default();
+    format!("sha256:{}", hex::encode(Sha256::digest(&json)))
+}
+
+fn corrupt(seq: i64, detail: &str) -> StoreError {
+    StoreError::Corrupt {
+        what: format!("audit entry {seq}"),
+        detail: detail.to_owned(),
+    }
+}
+
+/// The value at an entry's path (`None` = absent).
+fn value_at<'a>(obj: &'a Map<String, Value>, field: &str) -> Option<&'a Value> {
+    match field.strip_prefix("fields.") {
+        Some(k) => obj.get("fields").and_then(Value::as_object)?.get(k),
+        None => obj.get(field),
+    }
+}
+
+/// Undoes one change entry on a record (as JSON).
+fn undo(obj: &mut Map<String, Value>, e: &AuditEntry) -> Result<()> {
+    let (target, key) = match e.field.strip_prefix("fields.") {
+        Some(k) => {
+            let fields = obj
+                .entry("fields")
+                .or_insert_with(|| Value::Object(Map::new()))
+                .as_object_mut()
+                .ok_or_else(|| corrupt(e.seq, "record fields are not an object"))?;
+            (fields, k)
         }
-        let Some(obj) = state.as_mut() else {
-            return Err(corrupt("change before the record's creation"));
-        };
-        let (target, key) = match e.field.strip_prefix("fields.") {
-            Some(k) => {
-                let fields = obj
-                    .entry("fields")
-                    .or_insert_with(|| Value::Object(Map::new()))
-                    .as_object_mut()
-                    .ok_or_else(|| corrupt("record fields are not an object"))?;
-                (fields, k)
-            }
-            None => (&mut *obj, e.field.as_str()),
-        };
-        match &e.new_value {
-            Some(v) => {
-                target.insert(key.to_owned(), v.clone());
-            }
-            None => {
-                target.remove(key);
-            }
+        None => (&mut *obj, e.field.as_str()),
+    };
+    match &e.old_value {
+        Some(v) => {
+            target.insert(key.to_owned(), v.clone());
+        }
+        None => {
+            target.remove(key);
         }
     }
-    state
-        .map(|m| {
-            serde_json::from_value(Value::Object(m)).map_err(|e| StoreError::Corrupt {
-                what: "rebuilt record".into(),
-                detail: e.to_string(),
+    Ok(())
+}
+
+fn to_record(obj: Map<String, Value>) -> Result<Record> {
+    serde_json::from_value(Value::Object(obj)).map_err(|e| StoreError::Corrupt {
+        what: "rebuilt record".into(),
+        detail: e.to_string(),
+    })
+}
+
+/// The record as it was at `at`: `current` with every later change undone; `None` if it
+/// was created after `at` (or does not exist).
+pub(crate) fn rebuild(
+    current: Option<Record>,
+    entries: &[AuditEntry],
+    at: OffsetDateTime,
+) -> Result<Option<Record>> {
+    let Some(current) = current else {
+        return Ok(None);
+    };
+    match entries.iter().find(|e| e.field == "*") {
+        Some(created) if created.at <= at => {}
+        _ => return Ok(None),
+    }
+    let mut obj = match serde_json::to_value(&current) {
+        Ok(Value::Object(m)) => m,
+        _ => {
+            return Err(StoreError::Corrupt {
+                what: format!("record {}", current.record_id),
+                detail: "does not serialise to an object".into(),
             })
-        })
-        .transpose()
+        }
+    };
+    for e in entries.iter().rev().filter(|e| e.at > at && e.field != "*") {
+        undo(&mut obj, e)?;
+    }
+    to_record(obj).map(Some)
+}
+
+/// Whether undoing every change of `current` gives back what its creation entry holds.
+fn matches_creation(current: &Record, entries: &[AuditEntry]) -> Result<Option<String>> {
+    let Some(created) = entries.iter().find(|e| e.field == "*") else {
+        return Ok(Some("has no creation entry".into()));
+    };
+    let mut obj = match serde_json::to_value(current) {
+        Ok(Value::Object(m)) => m,
+        _ => return Ok(Some("does not serialise to an object".into())),
+    };
+    for e in entries.iter().rev().filter(|e| e.seq > created.seq) {
+        // Each change must have left exactly the value it logged.
+        if value_at(&obj, &e.field) != e.new_value.as_ref() {
+            return Ok(Some(format!(
+                "has a {} that is not the value entry {} logged: changed outside the audit log",
+                e.field, e.seq
+            )));
+        }
+        undo(&mut obj, e)?;
+    }
+    let original = to_record(obj)?;
+    let same = match &created.new_value {
+        Some(Value::String(h)) => *h == content_hash(&original),
+        // Written by an earlier version: the whole record.
+        Some(v @ Value::Object(_)) => {
+            serde_json::from_value::<Record>(v.clone()).ok().as_ref() == Some(&original)
+        }
+        _ => false,
+    };
+    Ok((!same).then(|| {
+        format!(
+            "does not match its history (creation entry {}): changed outside the audit log",
+            created.seq
+        )
+    }))
+}
+
+/// Checks every record against its history (see [`matches_creation`]).
+pub(crate) fn verify_records(
+    conn: &Connection,
+    get: impl Fn(&RecordId) -> Result<Option<Record>>,
+) -> Result<Option<(i64, String)>> {
+    let ids: Vec<String> = conn
+        .prepare("SELECT record_id FROM records ORDER BY rid")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for id in ids {
+        let rid: RecordId = id.parse().map_err(|e: uuid::Error| StoreError::Corrupt {
+            what: format!("record {id}"),
+            detail: e.to_string(),
+        })?;
+        let entries = history(conn, &rid)?;
+        let Some(current) = get(&rid)? else { continue };
+        if let Some(problem) = matches_creation(&current, &entries)? {
+            let seq = entries.first().map_or(0, |e| e.seq);
+            return Ok(Some((seq, format!("record {id} {problem}"))));
+        }
+    }
+    Ok(None)
 }
 
 /// Recomputes every hash and link, and compares the end with the recorded head.

@@ -225,7 +225,12 @@ fn connect(path: &Path, key: &DerivedKey, create: bool) -> Result<Connection> {
         // A wrong key is reported as StoreError::WrongPassphrase; SQLCipher's own log
         // lines about failed page decryption would only confuse the person at the CLI.
         let _ = conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()));
-        conn.execute_batch(&format!("PRAGMA key = \"{k}\";"))?;
+        conn.execute_batch(&format!(
+            "PRAGMA key = \"{k}\"; PRAGMA cipher_page_size = {};",
+            key.1
+        ))?;
+    } else if create {
+        conn.execute_batch(&format!("PRAGMA page_size = {};", key.1))?;
     }
     // The first read fails with SQLITE_NOTADB when the key does not decrypt page 1.
     match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
@@ -508,7 +513,7 @@ struct Prepared {
     row: Row,
     pinyin_json: String,
     keys: Vec<(String, &'static str, i64)>,
-    /// The whole record as JSON text, for the audit entry of a creation.
+    /// The creation entry's value: the record's content hash, as JSON text.
     created: String,
 }
 
@@ -518,7 +523,7 @@ fn prepare(record: &Record, keys: &SearchKeys) -> Result<Prepared> {
         row: derive_row(record)?,
         pinyin_json: serde_json::to_string(&keys.pinyin).unwrap_or_else(|_| "[]".into()),
         keys: names::key_rows(record, keys),
-        created: serde_json::to_string(record).map_err(|e| invalid(record, "*", e.to_string()))?,
+        created: Value::String(audit::content_hash(record)).to_string(),
     })
 }
 
@@ -936,7 +941,7 @@ impl Store {
         let path = path.as_ref();
         let salt = kdf::new_salt()?;
         let t0 = Instant::now();
-        let key = DerivedKey(Some(kdf::argon2(pass, &salt, params)?));
+        let key = DerivedKey(Some(kdf::argon2(pass, &salt, params)?), kdf::PAGE_SIZE);
         let kdf_time = t0.elapsed();
         let file = KdfFile {
             format_version: 1,
@@ -944,6 +949,7 @@ impl Store {
             kdf: Some("argon2id".into()),
             params: Some(params),
             salt: Some(hex::encode(salt)),
+            page_size: Some(kdf::PAGE_SIZE),
         };
         Self::create_with(path, &file, key, kdf_time)
     }
@@ -957,8 +963,14 @@ impl Store {
             kdf: None,
             params: None,
             salt: None,
+            page_size: Some(kdf::PAGE_SIZE),
         };
-        Self::create_with(path.as_ref(), &file, DerivedKey(None), Duration::ZERO)
+        Self::create_with(
+            path.as_ref(),
+            &file,
+            DerivedKey(None, kdf::PAGE_SIZE),
+            Duration::ZERO,
+        )
     }
 
     fn create_with(
@@ -1196,12 +1208,23 @@ impl Store {
     /// The record as it was at `at` (rebuilt from the audit log); `None` if it did not
     /// exist yet.
     pub fn record_at(&self, id: &RecordId, at: OffsetDateTime) -> Result<Option<Record>> {
-        audit::rebuild(&audit::history(&self.conn, id)?, at)
+        audit::rebuild(self.get_record(id)?, &audit::history(&self.conn, id)?, at)
     }
 
     /// Recomputes the audit hash chain.
     pub fn verify_audit_chain(&self) -> Result<AuditVerification> {
-        audit::verify(&self.conn)
+        let chain = audit::verify(&self.conn)?;
+        if !chain.is_intact() {
+            return Ok(chain);
+        }
+        match audit::verify_records(&self.conn, |id| self.get_record(id))? {
+            None => Ok(chain),
+            Some((seq, problem)) => Ok(AuditVerification {
+                entries: chain.entries,
+                first_bad_seq: Some(seq),
+                problem: Some(problem),
+            }),
+        }
     }
 
     /// Records whose geometry (or point) meets the box `[west, south, east, north]`: R*Tree

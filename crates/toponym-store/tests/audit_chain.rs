@@ -54,11 +54,10 @@ fn survey_with_history() -> Survey {
 fn tamper(survey: &Survey, sql: &str) -> toponym_store::AuditVerification {
     let key = derive_key(&survey.path, &pass())
         .unwrap()
-        .sqlcipher_key_pragma()
+        .sqlcipher_pragmas()
         .unwrap();
     let conn = rusqlite::Connection::open(&survey.path).unwrap();
-    conn.execute_batch(&format!("PRAGMA key = \"{key}\"; {sql}"))
-        .unwrap();
+    conn.execute_batch(&format!("{key} {sql}")).unwrap();
     drop(conn);
     Store::open(&survey.path, &pass())
         .unwrap()
@@ -124,4 +123,42 @@ fn an_untouched_log_stays_intact_after_reopening() {
     let s = survey_with_history();
     let v = tamper(&s, "SELECT 1");
     assert!(v.is_intact(), "{v:?}");
+}
+
+#[test]
+fn a_record_edited_outside_the_log_is_detected() {
+    // The log itself is untouched; the current record no longer undoes to its creation.
+    let s = survey_with_history();
+    let v = tamper(
+        &s,
+        "UPDATE records SET attributes = json_set(attributes, '$.standard_name', '华山')
+         WHERE standard_name = '徂徕山'",
+    );
+    assert_eq!(v.first_bad_seq, Some(2), "{v:?}");
+    assert!(v.problem.unwrap().contains("outside the audit log"));
+    // An edited record whose later changes are logged is caught at its creation too.
+    let s = survey_with_history();
+    let v = tamper(
+        &s,
+        "UPDATE records SET attributes = json_set(attributes, '$.elevation_m', 1532)
+         WHERE standard_name = '泰山主峰'",
+    );
+    assert_eq!(v.first_bad_seq, Some(1), "{v:?}");
+}
+
+#[test]
+fn creation_entries_keep_the_content_hash_not_a_second_copy() {
+    let s = survey_with_history();
+    let store = Store::open(&s.path, &pass()).unwrap();
+    let hit = &store.search_names("泰山主峰", 1).unwrap()[0];
+    let h = store.history(&hit.summary.record_id).unwrap();
+    assert_eq!(h[0].field, "*");
+    let created = h[0].new_value.as_ref().unwrap().as_str().unwrap();
+    assert!(
+        created.starts_with("sha256:") && created.len() == 71,
+        "{created}"
+    );
+    // The later entries carry old and new values: that is what rebuilds the past.
+    assert_eq!(h[1].old_value, Some(json!("泰山")));
+    assert_eq!(h[1].new_value, Some(json!("泰山主峰")));
 }

@@ -397,11 +397,10 @@ fn migrations_are_recorded_and_a_newer_schema_is_refused() {
     drop(store);
     let key = toponym_store::derive_key(&survey.path, &pass())
         .unwrap()
-        .sqlcipher_key_pragma()
+        .sqlcipher_pragmas()
         .unwrap();
     let conn = rusqlite::Connection::open(&survey.path).unwrap();
-    conn.execute_batch(&format!("PRAGMA key = \"{key}\";"))
-        .unwrap();
+    conn.execute_batch(&key).unwrap();
     let applied: Vec<(i64, String)> = conn
         .prepare("SELECT version, name FROM schema_migrations ORDER BY version")
         .unwrap()
@@ -438,11 +437,10 @@ fn a_version_1_file_is_upgraded_in_place_with_its_records_and_pinyin_keys() {
     }
     let key = toponym_store::derive_key(&survey.path, &pass())
         .unwrap()
-        .sqlcipher_key_pragma()
+        .sqlcipher_pragmas()
         .unwrap();
     let conn = rusqlite::Connection::open(&survey.path).unwrap();
-    conn.execute_batch(&format!("PRAGMA key = \"{key}\";"))
-        .unwrap();
+    conn.execute_batch(&key).unwrap();
     conn.execute_batch(include_str!("../migrations/0001_init.sql"))
         .unwrap();
     conn.execute_batch(
@@ -481,4 +479,45 @@ fn a_version_1_file_is_upgraded_in_place_with_its_records_and_pinyin_keys() {
     assert!(store.search_names("taishan", 5).unwrap().is_empty());
     assert_eq!(store.search_names("daizong", 5).unwrap().len(), 1);
     assert_eq!(store.integrity_check().unwrap(), "ok");
+}
+
+#[test]
+fn a_survey_made_before_page_sizes_were_recorded_still_opens() {
+    // Earlier releases wrote 4 KiB SQLCipher pages and no page_size in the sidecar.
+    let (survey, store) = new_survey();
+    drop(store);
+    let sidecar = toponym_store::sidecar_path(&survey.path);
+    let mut side: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sidecar).unwrap()).unwrap();
+    assert_eq!(side["page_size"], 16384);
+    side.as_object_mut().unwrap().remove("page_size");
+    std::fs::write(&sidecar, side.to_string()).unwrap();
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", survey.path.display()));
+    }
+    let key = toponym_store::derive_key(&survey.path, &pass())
+        .unwrap()
+        .sqlcipher_key_pragma()
+        .unwrap();
+    let conn = rusqlite::Connection::open(&survey.path).unwrap();
+    conn.execute_batch(&format!(
+        "PRAGMA key = \"{key}\"; CREATE TABLE t (x); DROP TABLE t;"
+    ))
+    .unwrap();
+    drop(conn);
+    let mut store = Store::open(&survey.path, &pass()).unwrap();
+    let ids = SeededIdGenerator::new(1_714_550_400_000, 12);
+    let r = point_record(&ids, "泰山", 117.1, 36.26);
+    store
+        .put_record(&r, &Actor::new("王测"), None, &SearchKeys::default())
+        .unwrap();
+    drop(store);
+    let store = Store::open(&survey.path, &pass()).unwrap();
+    assert_eq!(store.get_record(&r.record_id).unwrap(), Some(r));
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    // A nonsense page size is a clear error about the sidecar, not a crash.
+    side["page_size"] = serde_json::json!(1000);
+    std::fs::write(&sidecar, side.to_string()).unwrap();
+    let err = Store::open(&survey.path, &pass()).unwrap_err();
+    assert!(err.to_string().contains("page_size 1000"), "{err}");
 }
