@@ -2,11 +2,9 @@
 //! romaniser, and an in-memory index of the investigation list so the survey home and the
 //! virtualised list answer in milliseconds even with 100 000 entries.
 //!
-//! The index is built from one store listing at unlock (template, category, name, status).
-//! Details that need the whole record (township, romanisation, whether the surveyor has
-//! started the entry) are read on a second connection in a background thread when the
-//! survey is large, so unlocking stays fast; until they arrive, those columns are empty
-//! and "to do" entries count as drafts.
+//! The index is built from one store listing at unlock: template, category, name, status
+//! and the listing columns the store keeps for exactly this (township, romanisation,
+//! registrar), so no record's attributes are parsed to unlock.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -26,9 +24,6 @@ use toponym_store::{Actor, KdfParams, Passphrase, Store, StoreError, WorkflowSta
 use super::derive;
 use super::dto::*;
 use super::AppError;
-
-/// Surveys at most this large get their details index built during unlock.
-const SYNC_DETAILS_MAX: u64 = 5_000;
 
 /// What the list shows of one entry.
 #[derive(Debug, Clone)]
@@ -110,16 +105,6 @@ fn details_of(r: &Record) -> Details {
     }
 }
 
-fn read_details(store: &Store, ids: &[RecordId]) -> HashMap<RecordId, Details> {
-    let mut out = HashMap::with_capacity(ids.len());
-    for id in ids {
-        if let Ok(Some(r)) = store.get_record(id) {
-            out.insert(*id, details_of(&r));
-        }
-    }
-    out
-}
-
 impl Session {
     /// Opens (or creates) the survey at `path` with `passphrase`.
     pub fn unlock(path: &Path, passphrase: &str, create: bool) -> Result<Session, AppError> {
@@ -139,20 +124,14 @@ impl Session {
         };
         let t0 = Instant::now();
         let kdf;
-        let (store, second) = if create {
+        let store = if create {
             let store = Store::create(path, &pass, KdfParams::production()).map_err(map)?;
             kdf = store.open_timings().kdf;
-            (store, None)
+            store
         } else {
             let key = toponym_store::derive_key(path, &pass).map_err(map)?;
             kdf = t0.elapsed();
-            let main = Store::open_with_key(path, &key).map_err(map)?;
-            let second = if main.count().map_err(store_err)? > SYNC_DETAILS_MAX {
-                Store::open_with_key(path, &key).ok()
-            } else {
-                None
-            };
-            (main, second)
+            Store::open_with_key(path, &key).map_err(map)?
         };
         let mut s = Session {
             store,
@@ -169,20 +148,6 @@ impl Session {
             timings: UnlockTimings::default(),
         };
         s.load_index()?;
-        let ids: Vec<RecordId> = s.entries.iter().map(|e| e.id).collect();
-        match second {
-            None => {
-                let d = read_details(&s.store, &ids);
-                *s.details.lock().unwrap_or_else(|e| e.into_inner()) = Some(d);
-            }
-            Some(other) => {
-                let slot = Arc::clone(&s.details);
-                std::thread::spawn(move || {
-                    let d = read_details(&other, &ids);
-                    *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(d);
-                });
-            }
-        }
         super::remember_survey(path);
         s.timings = UnlockTimings {
             kdf,
@@ -204,16 +169,28 @@ impl Session {
                 ..Default::default()
             })
             .map_err(store_err)?;
+        let mut details = HashMap::with_capacity(all.len());
         self.entries = all
             .into_iter()
-            .map(|s| Entry {
-                id: s.record_id,
-                template_id: s.template_id,
-                category: s.category,
-                name: s.standard_name.unwrap_or_default(),
-                workflow: s.workflow_status.parse().unwrap_or(WorkflowStatus::Draft),
+            .map(|s| {
+                details.insert(
+                    s.record_id,
+                    Details {
+                        township: s.township,
+                        roman: s.roman.unwrap_or_default(),
+                        todo: s.registrar.is_none(),
+                    },
+                );
+                Entry {
+                    id: s.record_id,
+                    template_id: s.template_id,
+                    category: s.category,
+                    name: s.standard_name.unwrap_or_default(),
+                    workflow: s.workflow_status.parse().unwrap_or(WorkflowStatus::Draft),
+                }
             })
             .collect();
+        *self.details.lock().unwrap_or_else(|e| e.into_inner()) = Some(details);
         self.pos = self
             .entries
             .iter()
