@@ -11,7 +11,13 @@ use super::AppError;
 
 /// Townships (乡级) of the given 6-digit counties, from the built-in division table.
 pub fn townships_of(counties: &HashSet<String>) -> Vec<TownshipDto> {
-    let Ok(table) = toponym_reference::builtin::divisions() else {
+    // Parsing the national table takes tens of milliseconds: once per process.
+    static TABLE: std::sync::OnceLock<Option<toponym_reference::DivisionTable>> =
+        std::sync::OnceLock::new();
+    let Some(table) = TABLE
+        .get_or_init(|| toponym_reference::builtin::divisions().ok())
+        .as_ref()
+    else {
         return Vec::new();
     };
     let mut out: Vec<TownshipDto> = table
