@@ -11,6 +11,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use rand::{Rng as _, RngCore, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
@@ -124,19 +126,19 @@ pub struct SamplesReport {
     pub open_entries: usize,
 }
 
-/// Deterministic generator state (splitmix64).
-struct Rng(u64);
+/// Deterministic generator state: a ChaCha8 stream from a named seed, with the two draws the
+/// generator needs (a raw 64-bit value and a uniform value in [0, 1)).
+struct Rng(ChaCha8Rng);
 
 impl Rng {
+    fn seeded(seed: u64) -> Self {
+        Rng(ChaCha8Rng::seed_from_u64(seed))
+    }
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
     fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+        self.0.gen::<f64>()
     }
 }
 
@@ -384,7 +386,7 @@ fn point_in(b: &Boundaries, code: &str, rng: &mut Rng) -> LonLat {
 
 /// A 160×120 JPEG with EXIF GPS position and time, reproducible from its inputs.
 pub fn make_photo(seed: u64, p: LonLat, shot: OffsetDateTime) -> Result<Vec<u8>, SamplesError> {
-    let mut rng = Rng(seed);
+    let mut rng = Rng::seeded(seed);
     let (r0, g0, b0) = (
         (rng.next() % 200) as u8,
         (rng.next() % 200) as u8,
@@ -704,7 +706,7 @@ pub fn generate() -> Result<SampleSet, SamplesError> {
         catalog,
         ids: SeededIdGenerator::new(1_780_000_000_000, SAMPLE_SEED),
         clock: sample_clock(),
-        rng: Rng(SAMPLE_SEED),
+        rng: Rng::seeded(SAMPLE_SEED),
         photos: Vec::new(),
         n: 0,
     };
