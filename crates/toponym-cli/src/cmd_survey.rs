@@ -178,7 +178,7 @@ pub fn run(args: SurveyArgs) -> ExitCode {
 }
 
 fn run_inner(args: SurveyArgs) -> Result<ExitCode, String> {
-    let e2s = |e: survey::SurveyError| e.to_string();
+    let e2s = |e: toponym_ops::OpsError| e.to_string();
     match args.cmd {
         SurveyCmd::ImportBaseline(a) => return Ok(crate::cmd_baseline::run(a)),
         SurveyCmd::Investigation(a) => return Ok(crate::cmd_baseline::run_investigation(a)),

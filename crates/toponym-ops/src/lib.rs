@@ -2,5 +2,8 @@
 
 pub mod app;
 pub mod baseline;
+mod error;
 pub mod samples;
 pub mod survey;
+
+pub use error::{OpsError, Result};

@@ -27,7 +27,8 @@ use toponym_reference::{builtin, plan_baseline, BaselineEntry, Boundaries};
 use toponym_romanise::{Outcome, Request, Romaniser};
 use toponym_store::{Actor, Closure, KdfParams, Passphrase, SearchKeys, Store};
 
-use crate::baseline::{import_baseline, load_reference_tables, BaselineError};
+use crate::baseline::{import_baseline, load_reference_tables};
+use crate::OpsError;
 
 /// The named seed of the sample build ("TAISHAN" in ASCII).
 pub const SAMPLE_SEED: u64 = 0x5441_4953_4841_4E00;
@@ -44,32 +45,6 @@ const UNIT: &str = "泰安市泰山区民政局地名办公室";
 /// The fixed instant of the sample build.
 pub fn sample_clock() -> FixedClock {
     FixedClock(datetime!(2026-06-01 09:00 +08:00))
-}
-
-/// What can go wrong.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum SamplesError {
-    /// Reference data or the store failed.
-    #[error(transparent)]
-    Baseline(#[from] BaselineError),
-    /// Reference tables failed to load.
-    #[error(transparent)]
-    Reference(#[from] toponym_reference::RefError),
-    /// The store failed.
-    #[error(transparent)]
-    Store(#[from] toponym_store::StoreError),
-    /// Writing an output file failed.
-    #[error("{path}: {source}")]
-    Io {
-        /// File.
-        path: PathBuf,
-        /// OS error.
-        source: std::io::Error,
-    },
-    /// A generated record or photo could not be made (a bug in the generator).
-    #[error("sample generator: {0}")]
-    Generator(String),
 }
 
 /// A deliberately defective record.
@@ -385,7 +360,7 @@ fn point_in(b: &Boundaries, code: &str, rng: &mut Rng) -> LonLat {
 }
 
 /// A 160×120 JPEG with EXIF GPS position and time, reproducible from its inputs.
-pub fn make_photo(seed: u64, p: LonLat, shot: OffsetDateTime) -> Result<Vec<u8>, SamplesError> {
+pub fn make_photo(seed: u64, p: LonLat, shot: OffsetDateTime) -> Result<Vec<u8>, OpsError> {
     let mut rng = Rng::seeded(seed);
     let (r0, g0, b0) = (
         (rng.next() % 200) as u8,
@@ -410,10 +385,10 @@ pub fn make_photo(seed: u64, p: LonLat, shot: OffsetDateTime) -> Result<Vec<u8>,
     let mut jpeg = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 80)
         .encode_image(&img)
-        .map_err(|e| SamplesError::Generator(format!("JPEG encoding: {e}")))?;
+        .map_err(|e| OpsError::Generator(format!("JPEG encoding: {e}")))?;
     let app1 = exif_app1(p, shot);
     if jpeg.len() < 2 || jpeg[..2] != [0xFF, 0xD8] {
-        return Err(SamplesError::Generator("JPEG without SOI".into()));
+        return Err(OpsError::Generator("JPEG without SOI".into()));
     }
     let mut out = Vec::with_capacity(jpeg.len() + app1.len());
     out.extend_from_slice(&jpeg[..2]);
@@ -519,16 +494,16 @@ impl Ctx<'_> {
         status: &str,
         extra: Map<String, Value>,
         refs: &BTreeMap<String, String>,
-    ) -> Result<Record, SamplesError> {
+    ) -> Result<Record, OpsError> {
         let id = self.ids.next_id();
         let mut r = self
             .catalog
             .new_record(template, id, &self.clock)
-            .ok_or_else(|| SamplesError::Generator(format!("no template {template}")))?;
+            .ok_or_else(|| OpsError::Generator(format!("no template {template}")))?;
         let t = self
             .catalog
             .template(template)
-            .ok_or_else(|| SamplesError::Generator(template.into()))?;
+            .ok_or_else(|| OpsError::Generator(template.into()))?;
         let name = format!("{specific}{generic}");
         let (roman, roman_generic) = romanise(&name, specific, generic, template);
         let i = self.n;
@@ -697,7 +672,7 @@ fn split_committee(name: &str) -> (String, String) {
 }
 
 /// Generates the sample records, photos and defects. Pure and deterministic.
-pub fn generate() -> Result<SampleSet, SamplesError> {
+pub fn generate() -> Result<SampleSet, OpsError> {
     let catalog = Catalog::builtin();
     let bounds = builtin::taian_boundaries()?;
     let (old, new) = (builtin::taian_2016()?, builtin::taian_2021()?);
@@ -922,7 +897,7 @@ pub fn generate() -> Result<SampleSet, SamplesError> {
     ];
     for (rule, template, what) in specs {
         let mut r = base_of(template)
-            .ok_or_else(|| SamplesError::Generator(format!("no base record for {template}")))?;
+            .ok_or_else(|| OpsError::Generator(format!("no base record for {template}")))?;
         r.record_id = cx.ids.next_id();
         let f = &mut r.fields;
         let name = f
@@ -1064,27 +1039,30 @@ pub fn generate() -> Result<SampleSet, SamplesError> {
     })
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result<(), SamplesError> {
+fn write(path: &Path, bytes: &[u8]) -> Result<(), OpsError> {
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|source| SamplesError::Io {
+        std::fs::create_dir_all(parent).map_err(|source| OpsError::Io {
+            action: "create folder",
             path: parent.to_owned(),
             source,
         })?;
     }
-    std::fs::write(path, bytes).map_err(|source| SamplesError::Io {
+    std::fs::write(path, bytes).map_err(|source| OpsError::Io {
+        action: "write",
         path: path.to_owned(),
         source,
     })
 }
 
 /// Builds the sample into `<dir>/taishan/`, replacing an earlier build.
-pub fn build(dir: &Path, kdf: KdfParams) -> Result<SamplesReport, SamplesError> {
+pub fn build(dir: &Path, kdf: KdfParams) -> Result<SamplesReport, OpsError> {
     let set = generate()?;
     let root = dir.join("taishan");
     for sub in ["records", "media"] {
         let p = root.join(sub);
         if p.exists() {
-            std::fs::remove_dir_all(&p).map_err(|source| SamplesError::Io {
+            std::fs::remove_dir_all(&p).map_err(|source| OpsError::Io {
+                action: "remove",
                 path: p.clone(),
                 source,
             })?;
@@ -1108,12 +1086,12 @@ pub fn build(dir: &Path, kdf: KdfParams) -> Result<SamplesReport, SamplesError> 
         })
         .collect();
     for (i, r) in set.records.iter().enumerate() {
-        let mut v = serde_json::to_value(r).map_err(|e| SamplesError::Generator(e.to_string()))?;
+        let mut v = serde_json::to_value(r).map_err(|e| OpsError::Generator(e.to_string()))?;
         if let (Some(e), Some(o)) = (expect.get(&r.record_id.to_string()), v.as_object_mut()) {
             o.insert("_expect".into(), e.clone());
         }
         let text =
-            serde_json::to_string_pretty(&v).map_err(|e| SamplesError::Generator(e.to_string()))?;
+            serde_json::to_string_pretty(&v).map_err(|e| OpsError::Generator(e.to_string()))?;
         write(
             &root
                 .join("records")
@@ -1125,7 +1103,7 @@ pub fn build(dir: &Path, kdf: KdfParams) -> Result<SamplesReport, SamplesError> 
         write(&root.join("media").join(&p.file_name), &p.bytes)?;
     }
     let defects = serde_json::to_string_pretty(&set.defects)
-        .map_err(|e| SamplesError::Generator(e.to_string()))?;
+        .map_err(|e| OpsError::Generator(e.to_string()))?;
     write(&root.join("defects.json"), (defects + "\n").as_bytes())?;
     // The survey: removed and rebuilt from the files just written.
     let survey = root.join("taishan.toponym");
@@ -1136,7 +1114,8 @@ pub fn build(dir: &Path, kdf: KdfParams) -> Result<SamplesReport, SamplesError> 
         PathBuf::from(format!("{}-shm", survey.display())),
     ] {
         if p.exists() {
-            std::fs::remove_file(&p).map_err(|source| SamplesError::Io {
+            std::fs::remove_file(&p).map_err(|source| OpsError::Io {
+                action: "remove",
                 path: p.clone(),
                 source,
             })?;

@@ -12,28 +12,7 @@ pub use toponym_store::{
     RecordSummary, SearchKeys, Store, StoreError, WorkflowStatus,
 };
 
-/// What can go wrong in a survey use case.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum SurveyError {
-    /// The store refused or failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// A record file cannot be read or parsed.
-    #[error("{path}: {detail}")]
-    RecordFile {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong, with the line and column for JSON errors.
-        detail: String,
-    },
-    /// A record id on the command line is not a UUID.
-    #[error("{0:?} is not a record id (a UUID such as 0190…-…)")]
-    BadRecordId(String),
-}
-
-/// Result of this module.
-pub type Result<T, E = SurveyError> = std::result::Result<T, E>;
+use crate::{OpsError, Result};
 
 /// Creates an empty encrypted survey.
 pub fn init(path: &Path, pass: &Passphrase, kdf: KdfParams) -> Result<Store> {
@@ -75,12 +54,12 @@ pub fn search_keys(record: &Record) -> SearchKeys {
 
 /// Reads one record file: a single record object or an array of records.
 pub fn read_record_file(path: &Path) -> Result<Vec<Record>> {
-    let text = std::fs::read_to_string(path).map_err(|e| SurveyError::RecordFile {
+    let text = std::fs::read_to_string(path).map_err(|e| OpsError::RecordFile {
         path: path.to_owned(),
         detail: e.to_string(),
     })?;
     let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| SurveyError::RecordFile {
+        serde_json::from_str(&text).map_err(|e| OpsError::RecordFile {
             path: path.to_owned(),
             detail: e.to_string(),
         })?;
@@ -92,7 +71,7 @@ pub fn read_record_file(path: &Path) -> Result<Vec<Record>> {
         .into_iter()
         .enumerate()
         .map(|(i, v)| {
-            serde_json::from_value(v).map_err(|e| SurveyError::RecordFile {
+            serde_json::from_value(v).map_err(|e| OpsError::RecordFile {
                 path: path.to_owned(),
                 detail: format!("record #{}: {e}", i + 1),
             })
@@ -147,7 +126,7 @@ pub fn list(store: &Store, filter: &ListFilter) -> Result<Vec<RecordSummary>> {
 pub fn history(store: &Store, record_id: &str) -> Result<Vec<AuditEntry>> {
     let id: RecordId = record_id
         .parse()
-        .map_err(|_| SurveyError::BadRecordId(record_id.to_owned()))?;
+        .map_err(|_| OpsError::BadRecordId(record_id.to_owned()))?;
     Ok(store.history(&id)?)
 }
 
@@ -159,7 +138,7 @@ pub fn show(
 ) -> Result<Option<Record>> {
     let id: RecordId = record_id
         .parse()
-        .map_err(|_| SurveyError::BadRecordId(record_id.to_owned()))?;
+        .map_err(|_| OpsError::BadRecordId(record_id.to_owned()))?;
     Ok(match at {
         None => store.get_record(&id)?,
         Some(t) => store.record_at(&id, t)?,
