@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
+use toponym_core::{Clock, SystemClock};
+use toponym_forms::{Catalog, ValidateOptions};
 use toponym_ops::survey;
 use toponym_ops::survey::{Actor, KdfParams, ListFilter, Passphrase, WorkflowStatus};
 
@@ -33,6 +35,18 @@ enum SurveyCmd {
         json: bool,
     },
     /// Add or update records from JSON files (a record object or an array), all or none.
+    ///
+    /// Every record is checked against the template catalogue first: a template id the
+    /// catalogue does not have stops the command (exit 2, naming the closest ids), and so
+    /// does a template version or hash other than the catalogue's. Then each record is
+    /// validated like `toponym validate` and its findings are printed:
+    ///
+    /// * a draft (fields.workflow_status absent, "draft" or "returned") may be incomplete:
+    ///   it is stored even with ERROR/BLOCKER findings (exit 0);
+    ///
+    /// * a record marked "complete" or "reviewed" must have no ERROR/BLOCKER finding: if
+    ///   any such record has one, NOTHING is stored and the command exits 1. Fix the record
+    ///   or set its workflow_status to "draft".
     Add {
         /// The survey.
         path: PathBuf,
@@ -164,6 +178,58 @@ fn print_json<T: serde::Serialize>(v: &T) {
     }
 }
 
+/// Validation settings of `survey add`: today from the system clock (future dates).
+fn validate_options() -> ValidateOptions {
+    ValidateOptions {
+        now: Some(SystemClock.now()),
+        ..ValidateOptions::default()
+    }
+}
+
+fn print_add_report(report: &survey::AddReport) {
+    for r in &report.records {
+        let mark = if r.refused {
+            "已拒收 REFUSED"
+        } else {
+            r.workflow_status.as_str()
+        };
+        println!(
+            "{}: {} {} [{mark}]: {} finding(s)",
+            r.file.display(),
+            r.template_id,
+            r.record_id,
+            r.findings.len()
+        );
+        for f in &r.findings {
+            println!(
+                "  {:<7} {:<5} {}: {} / {}",
+                f.severity.as_str(),
+                f.rule.as_deref().unwrap_or("-"),
+                f.path,
+                f.message.zh,
+                f.message.en
+            );
+        }
+    }
+    if report.stored {
+        println!(
+            "读入 {} 条，写入 {} 条，未变 {} 条 / read {}, written {}, unchanged {}",
+            report.read,
+            report.written,
+            report.unchanged,
+            report.read,
+            report.written,
+            report.unchanged
+        );
+    } else {
+        let n = report.refused().count();
+        println!(
+            "{n} 条标为完成的记录有错误，未写入任何记录 / {n} record(s) marked complete have \
+             ERROR/BLOCKER findings; nothing was stored (fix them or mark them draft)"
+        );
+    }
+}
+
 fn fail(e: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {e}");
     ExitCode::from(2)
@@ -214,27 +280,31 @@ fn run_inner(args: SurveyArgs) -> Result<ExitCode, String> {
             reason,
             json,
         } => {
+            if let Some(e) = Catalog::builtin_error() {
+                return Err(format!("the built-in template catalogue is defective: {e}"));
+            }
             let pass = passphrase(false)?;
             let mut store = survey::open(&path, &pass).map_err(e2s)?;
             let who = actor
                 .or_else(|| std::env::var("TOPONYM_ACTOR").ok())
                 .or_else(|| std::env::var("USER").ok())
                 .unwrap_or_else(|| "unknown".into());
-            let report =
-                survey::add_files(&mut store, &records, &Actor::new(who), reason.as_deref())
-                    .map_err(e2s)?;
+            let report = survey::add_files(
+                &mut store,
+                &records,
+                &Actor::new(who),
+                reason.as_deref(),
+                Catalog::builtin(),
+                &validate_options(),
+            )
+            .map_err(e2s)?;
             if json {
                 print_json(&report);
             } else {
-                println!(
-                    "读入 {} 条，写入 {} 条，未变 {} 条 / read {}, written {}, unchanged {}",
-                    report.read,
-                    report.written,
-                    report.unchanged,
-                    report.read,
-                    report.written,
-                    report.unchanged
-                );
+                print_add_report(&report);
+            }
+            if !report.stored {
+                return Ok(ExitCode::from(1));
             }
         }
         SurveyCmd::List {

@@ -71,14 +71,6 @@ pub enum OpsError {
         /// Version and hash of the catalogue's template.
         expected: String,
     },
-    /// Records marked complete (or later) carry ERROR/BLOCKER findings; nothing was stored.
-    #[error("{count} record(s) marked complete have ERROR/BLOCKER findings; nothing was stored (first: {first})")]
-    NotComplete {
-        /// How many records were refused.
-        count: usize,
-        /// The first refused record: file, record id and its first blocking finding.
-        first: String,
-    },
     /// The sample generator could not make a record or photo (a bug in the generator).
     #[error("sample generator: {0}")]
     Generator(String),
