@@ -59,6 +59,8 @@ enum SurveyCmd {
         /// Why (audit log).
         #[arg(long)]
         reason: Option<String>,
+        #[command(flatten)]
+        extent: crate::cmd_validate::ExtentArgs,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -133,7 +135,8 @@ enum SurveyCmd {
     Investigation(crate::cmd_baseline::InvestigationArgs),
 }
 
-fn parse_bbox(s: &str) -> Result<[f64; 4], String> {
+/// Parses W,S,E,N (shared with `validate --province-bbox`).
+pub(crate) fn parse_bbox(s: &str) -> Result<[f64; 4], String> {
     let parts: Vec<f64> = s
         .split(',')
         .map(|p| p.trim().parse::<f64>().map_err(|e| format!("{p:?}: {e}")))
@@ -178,10 +181,12 @@ fn print_json<T: serde::Serialize>(v: &T) {
     }
 }
 
-/// Validation settings of `survey add`: today from the system clock (future dates).
-fn validate_options() -> ValidateOptions {
+/// Validation settings of `survey add`: today from the system clock (future dates) and
+/// the project area for S-1.
+fn validate_options(province_bbox: Option<[f64; 4]>) -> ValidateOptions {
     ValidateOptions {
         now: Some(SystemClock.now()),
+        province_bbox,
         ..ValidateOptions::default()
     }
 }
@@ -278,8 +283,10 @@ fn run_inner(args: SurveyArgs) -> Result<ExitCode, String> {
             records,
             actor,
             reason,
+            extent,
             json,
         } => {
+            let province_bbox = extent.resolve()?;
             if let Some(e) = Catalog::builtin_error() {
                 return Err(format!("the built-in template catalogue is defective: {e}"));
             }
@@ -295,7 +302,7 @@ fn run_inner(args: SurveyArgs) -> Result<ExitCode, String> {
                 &Actor::new(who),
                 reason.as_deref(),
                 Catalog::builtin(),
-                &validate_options(),
+                &validate_options(province_bbox),
             )
             .map_err(e2s)?;
             if json {

@@ -71,6 +71,26 @@ pub enum OpsError {
         /// Version and hash of the catalogue's template.
         expected: String,
     },
+    /// A division code that the 2023 division table does not have.
+    #[error("unknown division code {code:?} (not in the 2023 division table; give 2, 4, 6 or 12 digits, e.g. 37 or 370902)")]
+    UnknownDivision {
+        /// The code as given.
+        code: String,
+    },
+    /// A known division for which the reference tables ship no outline.
+    #[error(
+        "the reference tables ship no outline for {code} {name}, so its extent is unknown; \
+         outlines exist for: {}; give the bounding box explicitly instead",
+        available.join(", ")
+    )]
+    NoExtent {
+        /// The code as given.
+        code: String,
+        /// The division's full name.
+        name: String,
+        /// The codes and names that have outlines.
+        available: Vec<String>,
+    },
     /// The sample generator could not make a record or photo (a bug in the generator).
     #[error("sample generator: {0}")]
     Generator(String),

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod baseline;
 mod error;
+pub mod extent;
 pub mod samples;
 pub mod survey;
 
