@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
+use toponym_core::{Clock, SystemClock};
+use toponym_forms::{Catalog, ValidateOptions};
 use toponym_ops::survey;
 use toponym_ops::survey::{Actor, KdfParams, ListFilter, Passphrase, WorkflowStatus};
 
@@ -33,6 +35,18 @@ enum SurveyCmd {
         json: bool,
     },
     /// Add or update records from JSON files (a record object or an array), all or none.
+    ///
+    /// Every record is checked against the template catalogue first: a template id the
+    /// catalogue does not have stops the command (exit 2, naming the closest ids), and so
+    /// does a template version or hash other than the catalogue's. Then each record is
+    /// validated like `toponym validate` and its findings are printed:
+    ///
+    /// * a draft (fields.workflow_status absent, "draft" or "returned") may be incomplete:
+    ///   it is stored even with ERROR/BLOCKER findings (exit 0);
+    ///
+    /// * a record marked "complete" or "reviewed" must have no ERROR/BLOCKER finding: if
+    ///   any such record has one, NOTHING is stored and the command exits 1. Fix the record
+    ///   or set its workflow_status to "draft".
     Add {
         /// The survey.
         path: PathBuf,
@@ -45,6 +59,8 @@ enum SurveyCmd {
         /// Why (audit log).
         #[arg(long)]
         reason: Option<String>,
+        #[command(flatten)]
+        extent: crate::cmd_validate::ExtentArgs,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -119,7 +135,8 @@ enum SurveyCmd {
     Investigation(crate::cmd_baseline::InvestigationArgs),
 }
 
-fn parse_bbox(s: &str) -> Result<[f64; 4], String> {
+/// Parses W,S,E,N (shared with `validate --province-bbox`).
+pub(crate) fn parse_bbox(s: &str) -> Result<[f64; 4], String> {
     let parts: Vec<f64> = s
         .split(',')
         .map(|p| p.trim().parse::<f64>().map_err(|e| format!("{p:?}: {e}")))
@@ -164,6 +181,60 @@ fn print_json<T: serde::Serialize>(v: &T) {
     }
 }
 
+/// Validation settings of `survey add`: today from the system clock (future dates) and
+/// the project area for S-1.
+fn validate_options(province_bbox: Option<[f64; 4]>) -> ValidateOptions {
+    ValidateOptions {
+        now: Some(SystemClock.now()),
+        province_bbox,
+        ..ValidateOptions::default()
+    }
+}
+
+fn print_add_report(report: &survey::AddReport) {
+    for r in &report.records {
+        let mark = if r.refused {
+            "已拒收 REFUSED"
+        } else {
+            r.workflow_status.as_str()
+        };
+        println!(
+            "{}: {} {} [{mark}]: {} finding(s)",
+            r.file.display(),
+            r.template_id,
+            r.record_id,
+            r.findings.len()
+        );
+        for f in &r.findings {
+            println!(
+                "  {:<7} {:<5} {}: {} / {}",
+                f.severity.as_str(),
+                f.rule.as_deref().unwrap_or("-"),
+                f.path,
+                f.message.zh,
+                f.message.en
+            );
+        }
+    }
+    if report.stored {
+        println!(
+            "读入 {} 条，写入 {} 条，未变 {} 条 / read {}, written {}, unchanged {}",
+            report.read,
+            report.written,
+            report.unchanged,
+            report.read,
+            report.written,
+            report.unchanged
+        );
+    } else {
+        let n = report.refused().count();
+        println!(
+            "{n} 条标为完成的记录有错误，未写入任何记录 / {n} record(s) marked complete have \
+             ERROR/BLOCKER findings; nothing was stored (fix them or mark them draft)"
+        );
+    }
+}
+
 fn fail(e: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {e}");
     ExitCode::from(2)
@@ -178,7 +249,7 @@ pub fn run(args: SurveyArgs) -> ExitCode {
 }
 
 fn run_inner(args: SurveyArgs) -> Result<ExitCode, String> {
-    let e2s = |e: survey::SurveyError| e.to_string();
+    let e2s = |e: toponym_ops::OpsError| e.to_string();
     match args.cmd {
         SurveyCmd::ImportBaseline(a) => return Ok(crate::cmd_baseline::run(a)),
         SurveyCmd::Investigation(a) => return Ok(crate::cmd_baseline::run_investigation(a)),
@@ -212,29 +283,35 @@ fn run_inner(args: SurveyArgs) -> Result<ExitCode, String> {
             records,
             actor,
             reason,
+            extent,
             json,
         } => {
+            let province_bbox = extent.resolve()?;
+            if let Some(e) = Catalog::builtin_error() {
+                return Err(format!("the built-in template catalogue is defective: {e}"));
+            }
             let pass = passphrase(false)?;
             let mut store = survey::open(&path, &pass).map_err(e2s)?;
             let who = actor
                 .or_else(|| std::env::var("TOPONYM_ACTOR").ok())
                 .or_else(|| std::env::var("USER").ok())
                 .unwrap_or_else(|| "unknown".into());
-            let report =
-                survey::add_files(&mut store, &records, &Actor::new(who), reason.as_deref())
-                    .map_err(e2s)?;
+            let report = survey::add_files(
+                &mut store,
+                &records,
+                &Actor::new(who),
+                reason.as_deref(),
+                Catalog::builtin(),
+                &validate_options(province_bbox),
+            )
+            .map_err(e2s)?;
             if json {
                 print_json(&report);
             } else {
-                println!(
-                    "读入 {} 条，写入 {} 条，未变 {} 条 / read {}, written {}, unchanged {}",
-                    report.read,
-                    report.written,
-                    report.unchanged,
-                    report.read,
-                    report.written,
-                    report.unchanged
-                );
+                print_add_report(&report);
+            }
+            if !report.stored {
+                return Ok(ExitCode::from(1));
             }
         }
         SurveyCmd::List {

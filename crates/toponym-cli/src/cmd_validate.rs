@@ -1,5 +1,5 @@
-//! `toponym validate <record.json>... [--json] [--export]`: validates record files against
-//! their templates and prints the findings. A file holds one record or an array of them.
+//! `toponym validate <record.json>... [--json] [--export] [--province CODE | --province-bbox W,S,E,N]`:
+//! validates record files against their templates and prints the findings. A file holds one record or an array of them.
 //! Exit 0 = no ERROR/BLOCKER, 1 = some, 2 = a file could not be read or is not JSON
 //! (malformed JSON is reported with line and column).
 
@@ -23,6 +23,37 @@ pub struct ValidateArgs {
     /// Validate for export: the review fields (审核人, 审核时间, 审核意见) become required.
     #[arg(long)]
     export: bool,
+    #[command(flatten)]
+    extent: ExtentArgs,
+}
+
+/// The project area for QA rule S-1 (定位点 inside the project province), shared by
+/// `validate` and `survey add`.
+#[derive(Args, Debug, Default)]
+pub struct ExtentArgs {
+    /// QA rule S-1: flag 定位点 outside this division's extent, taken from the shipped
+    /// reference outlines (widened by 0.01°). Division code of 2, 4, 6 or 12 digits, e.g.
+    /// 370900. Outlines ship for 泰安市 (370900) and its counties only; for other areas use
+    /// --province-bbox.
+    #[arg(long, value_name = "CODE", conflicts_with = "province_bbox")]
+    province: Option<String>,
+    /// QA rule S-1: flag 定位点 outside this box, West,South,East,North in CGCS2000
+    /// degrees, e.g. 114.8,34.3,122.8,38.5.
+    #[arg(long, value_name = "W,S,E,N", value_parser = crate::cmd_survey::parse_bbox, allow_hyphen_values = true)]
+    province_bbox: Option<[f64; 4]>,
+}
+
+impl ExtentArgs {
+    /// The box for `ValidateOptions::province_bbox`; an unknown code or one without an
+    /// outline is a usage error.
+    pub fn resolve(&self) -> Result<Option<[f64; 4]>, String> {
+        match (&self.province, self.province_bbox) {
+            (Some(code), _) => toponym_ops::extent::province_extent(code)
+                .map(|e| Some(e.bbox))
+                .map_err(|e| format!("--province: {e}")),
+            (None, b) => Ok(b),
+        }
+    }
 }
 
 struct Outcome {
@@ -40,7 +71,15 @@ pub fn run(args: ValidateArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let catalog = Catalog::builtin();
+    let province_bbox = match args.extent.resolve() {
+        Ok(b) => b,
+        Err(e) => {
+            errln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let opts = ValidateOptions {
+        province_bbox,
         now: Some(SystemClock.now()),
         stage: if args.export {
             Stage::Export

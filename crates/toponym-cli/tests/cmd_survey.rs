@@ -30,10 +30,15 @@ fn ok(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// The template reference the shipped catalogue gives `id` (survey add refuses others).
+fn tref(id: &str) -> serde_json::Value {
+    serde_json::to_value(toponym_forms::Catalog::builtin().template_ref(id).unwrap()).unwrap()
+}
+
 fn write_records(dir: &Path) -> (String, String) {
     let taishan = serde_json::json!({
         "record_id": "01890a5d-ac96-774b-bcce-b302099a8057",
-        "template": {"id": "terrain.mountain", "version": "1.0.0", "hash": "sha256:00"},
+        "template": tref("terrain.peak"),
         "fields": {"standard_name": "泰山", "rep_point": [117.1, 36.26], "secrecy": "公开",
                    "aliases": [{"name": "岱宗"}]},
         "geometry": {"type": "Point", "coordinates": [117.1, 36.26]}
@@ -41,13 +46,13 @@ fn write_records(dir: &Path) -> (String, String) {
     let more = serde_json::json!([
         {
             "record_id": "01890a5d-ac96-774b-bcce-b302099a8058",
-            "template": {"id": "water.river", "version": "1.0.0", "hash": "sha256:00"},
+            "template": tref("water.river"),
             "fields": {"standard_name": "大汶河", "secrecy": "内部"},
             "geometry": {"type": "LineString", "coordinates": [[116.5, 35.9], [117.3, 36.0]]}
         },
         {
             "record_id": "01890a5d-ac96-774b-bcce-b302099a8059",
-            "template": {"id": "terrain.mountain", "version": "1.0.0", "hash": "sha256:00"},
+            "template": tref("terrain.peak"),
             "fields": {"standard_name": "徂徕山", "rep_point": [117.3, 36.0], "secrecy": "公开"}
         }
     ]);

@@ -5,6 +5,8 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::Mutex;
 
+use rand_chacha::ChaCha8Rng;
+use rand_core::{RngCore, SeedableRng};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -69,12 +71,12 @@ impl<C: Clock> IdGenerator for V7IdGenerator<C> {
     }
 }
 
-/// Deterministic UUIDv7-shaped ids: a fixed millisecond timestamp, then a counter mixed
-/// with a named seed. Used only for reproducible sample builds and tests.
+/// Deterministic UUIDv7-shaped ids: a fixed millisecond timestamp, a counter, and 62 random
+/// bits from a ChaCha8 stream seeded by a named seed. Used only for reproducible sample builds
+/// and tests; the counter keeps ids unique and ordered even if two random parts collided.
 pub struct SeededIdGenerator {
     millis: u64,
-    seed: u64,
-    counter: Mutex<u64>,
+    state: Mutex<(u64, ChaCha8Rng)>,
 }
 
 impl SeededIdGenerator {
@@ -82,26 +84,19 @@ impl SeededIdGenerator {
     pub fn new(millis: u64, seed: u64) -> Self {
         Self {
             millis,
-            seed,
-            counter: Mutex::new(0),
+            state: Mutex::new((0, ChaCha8Rng::seed_from_u64(seed))),
         }
     }
 }
 
 impl IdGenerator for SeededIdGenerator {
     fn next_id(&self) -> RecordId {
-        let n = {
-            let mut c = self.counter.lock().unwrap_or_else(|e| e.into_inner());
-            *c += 1;
-            *c
+        let (n, z) = {
+            let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            st.0 += 1;
+            let z = st.1.next_u64();
+            (st.0, z)
         };
-        // splitmix64 of seed and counter for the random part.
-        let mut z = self
-            .seed
-            .wrapping_add(n.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
         let mut bytes = [0u8; 16];
         bytes[..6].copy_from_slice(&self.millis.to_be_bytes()[2..]);
         bytes[6..8].copy_from_slice(&(n as u16).to_be_bytes());

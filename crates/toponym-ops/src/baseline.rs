@@ -14,33 +14,15 @@ use toponym_reference::{
 };
 /// Closing an investigation-list entry (re-exported for the CLI and the app).
 pub use toponym_store::{Closure, InvestigationEntry};
-use toponym_store::{NewInvestigationEntry, Store, StoreError};
+use toponym_store::{NewInvestigationEntry, Store};
 
-/// What can go wrong.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum BaselineError {
-    /// A source table is malformed or truncated.
-    #[error(transparent)]
-    Reference(#[from] RefError),
-    /// A source file cannot be read.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file.
-        path: String,
-        /// The OS error.
-        source: std::io::Error,
-    },
-    /// The survey refused the write.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
+use crate::OpsError;
 
 /// The two editions to compare: the shipped ones, or files given by the user.
 pub fn load_editions(
     old: Option<&Path>,
     new: Option<&Path>,
-) -> Result<(Edition, Edition), BaselineError> {
+) -> Result<(Edition, Edition), OpsError> {
     let read = |p: &Path| read_text(p);
     let old = match old {
         Some(p) => {
@@ -73,10 +55,11 @@ pub fn load_editions(
 
 /// Reads a text file; bytes that are not UTF-8 are reported with their line, and a file
 /// that stops inside a multi-byte character is reported as truncated.
-pub fn read_text(p: &Path) -> Result<String, BaselineError> {
+pub fn read_text(p: &Path) -> Result<String, OpsError> {
     let file = p.display().to_string();
-    let bytes = std::fs::read(p).map_err(|source| BaselineError::Io {
-        path: file.clone(),
+    let bytes = std::fs::read(p).map_err(|source| OpsError::Io {
+        action: "read",
+        path: p.to_owned(),
         source,
     })?;
     String::from_utf8(bytes).map_err(|e| {
@@ -123,7 +106,7 @@ pub fn import_baseline(
     county: &str,
     old: &Edition,
     new: &Edition,
-) -> Result<BaselineReport, BaselineError> {
+) -> Result<BaselineReport, OpsError> {
     let plan = plan_baseline(county, old, new)?;
     let source = format!(
         "{} ({}) vs {} ({})",
@@ -179,7 +162,7 @@ fn prov_json(p: &Provenance, scope: Option<&str>) -> Value {
 pub fn load_reference_tables(
     store: &mut Store,
     scope: Option<&str>,
-) -> Result<Vec<(String, u64)>, BaselineError> {
+) -> Result<Vec<(String, u64)>, OpsError> {
     let within = |code: &str| scope.is_none_or(|s| code.starts_with(s));
     let mut out = Vec::new();
     let d = builtin::divisions()?;

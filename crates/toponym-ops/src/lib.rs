@@ -2,5 +2,9 @@
 
 pub mod app;
 pub mod baseline;
+mod error;
+pub mod extent;
 pub mod samples;
 pub mod survey;
+
+pub use error::{OpsError, Result};

@@ -11,6 +11,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use rand::{Rng as _, RngCore, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
@@ -25,7 +27,8 @@ use toponym_reference::{builtin, plan_baseline, BaselineEntry, Boundaries};
 use toponym_romanise::{Outcome, Request, Romaniser};
 use toponym_store::{Actor, Closure, KdfParams, Passphrase, SearchKeys, Store};
 
-use crate::baseline::{import_baseline, load_reference_tables, BaselineError};
+use crate::baseline::{import_baseline, load_reference_tables};
+use crate::OpsError;
 
 /// The named seed of the sample build ("TAISHAN" in ASCII).
 pub const SAMPLE_SEED: u64 = 0x5441_4953_4841_4E00;
@@ -42,32 +45,6 @@ const UNIT: &str = "泰安市泰山区民政局地名办公室";
 /// The fixed instant of the sample build.
 pub fn sample_clock() -> FixedClock {
     FixedClock(datetime!(2026-06-01 09:00 +08:00))
-}
-
-/// What can go wrong.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum SamplesError {
-    /// Reference data or the store failed.
-    #[error(transparent)]
-    Baseline(#[from] BaselineError),
-    /// Reference tables failed to load.
-    #[error(transparent)]
-    Reference(#[from] toponym_reference::RefError),
-    /// The store failed.
-    #[error(transparent)]
-    Store(#[from] toponym_store::StoreError),
-    /// Writing an output file failed.
-    #[error("{path}: {source}")]
-    Io {
-        /// File.
-        path: PathBuf,
-        /// OS error.
-        source: std::io::Error,
-    },
-    /// A generated record or photo could not be made (a bug in the generator).
-    #[error("sample generator: {0}")]
-    Generator(String),
 }
 
 /// A deliberately defective record.
@@ -124,19 +101,19 @@ pub struct SamplesReport {
     pub open_entries: usize,
 }
 
-/// Deterministic generator state (splitmix64).
-struct Rng(u64);
+/// Deterministic generator state: a ChaCha8 stream from a named seed, with the two draws the
+/// generator needs (a raw 64-bit value and a uniform value in [0, 1)).
+struct Rng(ChaCha8Rng);
 
 impl Rng {
+    fn seeded(seed: u64) -> Self {
+        Rng(ChaCha8Rng::seed_from_u64(seed))
+    }
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
     fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+        self.0.gen::<f64>()
     }
 }
 
@@ -383,8 +360,8 @@ fn point_in(b: &Boundaries, code: &str, rng: &mut Rng) -> LonLat {
 }
 
 /// A 160×120 JPEG with EXIF GPS position and time, reproducible from its inputs.
-pub fn make_photo(seed: u64, p: LonLat, shot: OffsetDateTime) -> Result<Vec<u8>, SamplesError> {
-    let mut rng = Rng(seed);
+pub fn make_photo(seed: u64, p: LonLat, shot: OffsetDateTime) -> Result<Vec<u8>, OpsError> {
+    let mut rng = Rng::seeded(seed);
     let (r0, g0, b0) = (
         (rng.next() % 200) as u8,
         (rng.next() % 200) as u8,
@@ -408,10 +385,10 @@ pub fn make_photo(seed: u64, p: LonLat, shot: OffsetDateTime) -> Result<Vec<u8>,
     let mut jpeg = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 80)
         .encode_image(&img)
-        .map_err(|e| SamplesError::Generator(format!("JPEG encoding: {e}")))?;
+        .map_err(|e| OpsError::Generator(format!("JPEG encoding: {e}")))?;
     let app1 = exif_app1(p, shot);
     if jpeg.len() < 2 || jpeg[..2] != [0xFF, 0xD8] {
-        return Err(SamplesError::Generator("JPEG without SOI".into()));
+        return Err(OpsError::Generator("JPEG without SOI".into()));
     }
     let mut out = Vec::with_capacity(jpeg.len() + app1.len());
     out.extend_from_slice(&jpeg[..2]);
@@ -517,16 +494,16 @@ impl Ctx<'_> {
         status: &str,
         extra: Map<String, Value>,
         refs: &BTreeMap<String, String>,
-    ) -> Result<Record, SamplesError> {
+    ) -> Result<Record, OpsError> {
         let id = self.ids.next_id();
         let mut r = self
             .catalog
             .new_record(template, id, &self.clock)
-            .ok_or_else(|| SamplesError::Generator(format!("no template {template}")))?;
+            .ok_or_else(|| OpsError::Generator(format!("no template {template}")))?;
         let t = self
             .catalog
             .template(template)
-            .ok_or_else(|| SamplesError::Generator(template.into()))?;
+            .ok_or_else(|| OpsError::Generator(template.into()))?;
         let name = format!("{specific}{generic}");
         let (roman, roman_generic) = romanise(&name, specific, generic, template);
         let i = self.n;
@@ -695,7 +672,7 @@ fn split_committee(name: &str) -> (String, String) {
 }
 
 /// Generates the sample records, photos and defects. Pure and deterministic.
-pub fn generate() -> Result<SampleSet, SamplesError> {
+pub fn generate() -> Result<SampleSet, OpsError> {
     let catalog = Catalog::builtin();
     let bounds = builtin::taian_boundaries()?;
     let (old, new) = (builtin::taian_2016()?, builtin::taian_2021()?);
@@ -704,7 +681,7 @@ pub fn generate() -> Result<SampleSet, SamplesError> {
         catalog,
         ids: SeededIdGenerator::new(1_780_000_000_000, SAMPLE_SEED),
         clock: sample_clock(),
-        rng: Rng(SAMPLE_SEED),
+        rng: Rng::seeded(SAMPLE_SEED),
         photos: Vec::new(),
         n: 0,
     };
@@ -920,7 +897,7 @@ pub fn generate() -> Result<SampleSet, SamplesError> {
     ];
     for (rule, template, what) in specs {
         let mut r = base_of(template)
-            .ok_or_else(|| SamplesError::Generator(format!("no base record for {template}")))?;
+            .ok_or_else(|| OpsError::Generator(format!("no base record for {template}")))?;
         r.record_id = cx.ids.next_id();
         let f = &mut r.fields;
         let name = f
@@ -1062,27 +1039,30 @@ pub fn generate() -> Result<SampleSet, SamplesError> {
     })
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result<(), SamplesError> {
+fn write(path: &Path, bytes: &[u8]) -> Result<(), OpsError> {
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|source| SamplesError::Io {
+        std::fs::create_dir_all(parent).map_err(|source| OpsError::Io {
+            action: "create folder",
             path: parent.to_owned(),
             source,
         })?;
     }
-    std::fs::write(path, bytes).map_err(|source| SamplesError::Io {
+    std::fs::write(path, bytes).map_err(|source| OpsError::Io {
+        action: "write",
         path: path.to_owned(),
         source,
     })
 }
 
 /// Builds the sample into `<dir>/taishan/`, replacing an earlier build.
-pub fn build(dir: &Path, kdf: KdfParams) -> Result<SamplesReport, SamplesError> {
+pub fn build(dir: &Path, kdf: KdfParams) -> Result<SamplesReport, OpsError> {
     let set = generate()?;
     let root = dir.join("taishan");
     for sub in ["records", "media"] {
         let p = root.join(sub);
         if p.exists() {
-            std::fs::remove_dir_all(&p).map_err(|source| SamplesError::Io {
+            std::fs::remove_dir_all(&p).map_err(|source| OpsError::Io {
+                action: "remove",
                 path: p.clone(),
                 source,
             })?;
@@ -1106,12 +1086,12 @@ pub fn build(dir: &Path, kdf: KdfParams) -> Result<SamplesReport, SamplesError> 
         })
         .collect();
     for (i, r) in set.records.iter().enumerate() {
-        let mut v = serde_json::to_value(r).map_err(|e| SamplesError::Generator(e.to_string()))?;
+        let mut v = serde_json::to_value(r).map_err(|e| OpsError::Generator(e.to_string()))?;
         if let (Some(e), Some(o)) = (expect.get(&r.record_id.to_string()), v.as_object_mut()) {
             o.insert("_expect".into(), e.clone());
         }
         let text =
-            serde_json::to_string_pretty(&v).map_err(|e| SamplesError::Generator(e.to_string()))?;
+            serde_json::to_string_pretty(&v).map_err(|e| OpsError::Generator(e.to_string()))?;
         write(
             &root
                 .join("records")
@@ -1123,7 +1103,7 @@ pub fn build(dir: &Path, kdf: KdfParams) -> Result<SamplesReport, SamplesError> 
         write(&root.join("media").join(&p.file_name), &p.bytes)?;
     }
     let defects = serde_json::to_string_pretty(&set.defects)
-        .map_err(|e| SamplesError::Generator(e.to_string()))?;
+        .map_err(|e| OpsError::Generator(e.to_string()))?;
     write(&root.join("defects.json"), (defects + "\n").as_bytes())?;
     // The survey: removed and rebuilt from the files just written.
     let survey = root.join("taishan.toponym");
@@ -1134,7 +1114,8 @@ pub fn build(dir: &Path, kdf: KdfParams) -> Result<SamplesReport, SamplesError> 
         PathBuf::from(format!("{}-shm", survey.display())),
     ] {
         if p.exists() {
-            std::fs::remove_file(&p).map_err(|source| SamplesError::Io {
+            std::fs::remove_file(&p).map_err(|source| OpsError::Io {
+                action: "remove",
                 path: p.clone(),
                 source,
             })?;

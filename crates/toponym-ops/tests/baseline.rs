@@ -2,7 +2,8 @@
 //! tables and from damaged copies of them written to disk.
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] fns
 
-use toponym_ops::baseline::{import_baseline, load_editions, load_reference_tables, BaselineError};
+use toponym_ops::baseline::{import_baseline, load_editions, load_reference_tables};
+use toponym_ops::OpsError;
 use toponym_reference::{builtin, RefError};
 use toponym_store::{Actor, Closure, KdfParams, Passphrase, Store};
 
@@ -49,7 +50,7 @@ fn a_truncated_source_file_fails_with_file_and_line_and_leaves_the_survey_unchan
     std::fs::write(&path, cut).unwrap();
     let err = load_editions(None, Some(&path)).unwrap_err();
     match &err {
-        BaselineError::Reference(RefError::Truncated { file, line, .. }) => {
+        OpsError::Reference(RefError::Truncated { file, line, .. }) => {
             assert!(file.ends_with("taian_2021_cut.csv"));
             assert_eq!(*line, cut.lines().count() as u64);
         }
@@ -183,7 +184,7 @@ fn a_file_cut_inside_a_chinese_character_is_truncated_at_its_line() {
     std::fs::write(&path, &text[..at + 1]).unwrap();
     let line = text[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
     match load_editions(Some(&path), None).unwrap_err() {
-        BaselineError::Reference(RefError::Truncated { file, line: l, .. }) => {
+        OpsError::Reference(RefError::Truncated { file, line: l, .. }) => {
             assert!(file.ends_with("cut.csv"));
             assert_eq!(l, line);
         }

@@ -1,0 +1,108 @@
+//! The one error type of the toponym-ops use cases (survey, baseline import, samples).
+//! A bad field value is a finding, never this; an `OpsError` means the use case could not
+//! run at all (unreadable file, refused store write, unknown template …) and its message
+//! names the file, record and field involved.
+
+use std::path::PathBuf;
+
+use toponym_reference::RefError;
+use toponym_store::StoreError;
+
+/// Why a use case failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OpsError {
+    /// A reference table is malformed or truncated (the inner error names file and line).
+    #[error(transparent)]
+    Reference(#[from] RefError),
+    /// The survey store refused or failed (the inner error says where).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A file or folder cannot be read, written or removed.
+    #[error("cannot {action} {path}: {source}")]
+    Io {
+        /// What was being done ("read", "write", "create folder", "remove").
+        action: &'static str,
+        /// The file or folder.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A record file cannot be parsed.
+    #[error("{path}: {detail}")]
+    RecordFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, with the record number, line and column where known.
+        detail: String,
+    },
+    /// A record id given by a person is not a UUID.
+    #[error("{0:?} is not a record id (a UUID such as 0190…-…)")]
+    BadRecordId(String),
+    /// A record names a template the catalogue does not have.
+    #[error(
+        "{path}: record {record_id}: unknown template id {template_id:?}{}",
+        closest_hint(closest)
+    )]
+    UnknownTemplate {
+        /// The record file.
+        path: PathBuf,
+        /// The record.
+        record_id: String,
+        /// The template id it names.
+        template_id: String,
+        /// The closest catalogue ids, best first.
+        closest: Vec<String>,
+    },
+    /// A record claims a template version or hash the catalogue does not ship.
+    #[error(
+        "{path}: record {record_id}: template {template_id} {found} does not match the \
+         catalogue's {expected}"
+    )]
+    TemplateMismatch {
+        /// The record file.
+        path: PathBuf,
+        /// The record.
+        record_id: String,
+        /// The template id.
+        template_id: String,
+        /// Version and hash the record claims ("1.0.0, hash 3f2a…").
+        found: String,
+        /// Version and hash of the catalogue's template.
+        expected: String,
+    },
+    /// A division code that the 2023 division table does not have.
+    #[error("unknown division code {code:?} (not in the 2023 division table; give 2, 4, 6 or 12 digits, e.g. 37 or 370902)")]
+    UnknownDivision {
+        /// The code as given.
+        code: String,
+    },
+    /// A known division for which the reference tables ship no outline.
+    #[error(
+        "the reference tables ship no outline for {code} {name}, so its extent is unknown; \
+         outlines exist for: {}; give the bounding box explicitly instead",
+        available.join(", ")
+    )]
+    NoExtent {
+        /// The code as given.
+        code: String,
+        /// The division's full name.
+        name: String,
+        /// The codes and names that have outlines.
+        available: Vec<String>,
+    },
+    /// The sample generator could not make a record or photo (a bug in the generator).
+    #[error("sample generator: {0}")]
+    Generator(String),
+}
+
+fn closest_hint(closest: &[String]) -> String {
+    if closest.is_empty() {
+        String::new()
+    } else {
+        format!(" (closest: {})", closest.join(", "))
+    }
+}
+
+/// Result of the toponym-ops use cases.
+pub type Result<T, E = OpsError> = std::result::Result<T, E>;
