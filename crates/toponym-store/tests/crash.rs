@@ -20,6 +20,8 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use common::*;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use toponym_core::RecordId;
 use toponym_store::Store;
 
@@ -70,7 +72,7 @@ fn sigkill_at_random_points_never_loses_acknowledged_writes_or_splits_a_batch() 
     let (survey, store) = new_survey();
     drop(store);
     let exe = env!("CARGO_BIN_EXE_toponym-store-crash-writer");
-    let mut rng = SplitMix(CRASH_SEED);
+    let mut rng = ChaCha8Rng::seed_from_u64(CRASH_SEED);
     let mut acked_total = 0usize;
     let mut killed_mid_batch = 0usize;
     let mut all_acked: Vec<RecordId> = Vec::new();
@@ -92,7 +94,7 @@ fn sigkill_at_random_points_never_loses_acknowledged_writes_or_splits_a_batch() 
         if trial % 10 != 0 {
             stdout.read_line(&mut out).expect("read ready line");
         }
-        std::thread::sleep(Duration::from_micros(rng.next_u64() % 40_000));
+        std::thread::sleep(Duration::from_micros(rng.gen_range(0..40_000)));
         child.kill().expect("SIGKILL"); // std's kill() is SIGKILL on Unix
         let status = child.wait().expect("wait");
         stdout.read_to_string(&mut out).expect("read");

@@ -57,19 +57,3 @@ pub fn point_record(ids: &SeededIdGenerator, name: &str, lon: f64, lat: f64) -> 
         geometry: Some(Geometry::Point([lon, lat])),
     }
 }
-
-/// A deterministic pseudo-random sequence (splitmix64) from a named seed.
-pub struct SplitMix(pub u64);
-
-impl SplitMix {
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
