@@ -198,6 +198,7 @@ pub fn run() {
     };
     let result = tauri::Builder::default()
         .manage(state)
+        .plugin(tauri_plugin_dialog::init())
         .register_uri_scheme_protocol("basemap", |ctx, request| {
             let st: State<'_, AppState> = tauri::Manager::state(ctx.app_handle());
             st.basemaps.serve(&request)

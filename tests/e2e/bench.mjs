@@ -20,6 +20,9 @@ const cold = [];
 const kdfs = [];
 const opens = [];
 const saves = [];
+// Where the time goes: the IPC round trip (the command on the Rust side) vs. the webview.
+const openIpc = [];
+const saveIpc = [];
 
 for (let i = 0; i < runs; i++) {
   const copy = path.join(path.dirname(survey), `.bench-${i}-${path.basename(survey)}`);
@@ -49,12 +52,14 @@ for (let i = 0; i < runs; i++) {
     await until(() => b.execute(() => window.__toponymPerf['form-shown']?.length > 0), 'form painted');
     const p2 = await b.execute(() => window.__toponymPerf);
     opens.push(p2['form-shown'].at(-1) - p2['form-open'].at(-1));
+    if (p2['form-data']) openIpc.push(p2['form-data'].at(-1) - p2['form-open'].at(-1));
 
     await type(b, by('field-remarks'), `bench ${i}`);
     await (await b.$(by('save-draft'))).click();
     await until(() => b.execute(() => window.__toponymPerf['save-shown']?.length > 0), 'save painted');
     const p3 = await b.execute(() => window.__toponymPerf);
     saves.push(p3['save-shown'].at(-1) - p3['save-start'].at(-1));
+    if (p3['save-data']) saveIpc.push(p3['save-data'].at(-1) - p3['save-start'].at(-1));
   } finally {
     await s.close();
     for (const ext of ['', '-wal', '-shm', '.toponym-kdf']) fs.rmSync(copy + ext, { force: true });
@@ -65,3 +70,6 @@ console.log(`cold start to unlocked home (without KDF): ${fmt(cold)}`);
 console.log(`key derivation reported by the app:        ${fmt(kdfs)}`);
 console.log(`open form (${template}) click → painted:   ${fmt(opens)}`);
 console.log(`save draft click → painted:                ${fmt(saves)}`);
+if (openIpc.length) console.log(`  of which open IPC (click → data back):   ${fmt(openIpc)}`);
+if (saveIpc.length) console.log(`  of which save IPC (click → outcome back): ${fmt(saveIpc)}`);
+console.log(`app binary: ${process.env.TOPONYM_APP_BIN || 'target/debug/toponym-app'}`);
