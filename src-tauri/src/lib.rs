@@ -155,9 +155,11 @@ async fn media_attach(
     })
 }
 
+/// The reference layers are public data bundled with the app, not survey data, so the
+/// window may load them before unlocking (it prepares the form's map meanwhile).
 #[tauri::command]
-async fn map_layers(st: State<'_, AppState>) -> Res<MapLayers> {
-    with(&st, |s| s.map_layers())
+async fn map_layers() -> Res<MapLayers> {
+    app::map_layers()
 }
 
 #[tauri::command]

@@ -53,6 +53,10 @@ for (let i = 0; i < runs; i++) {
     const p2 = await b.execute(() => window.__toponymPerf);
     opens.push(p2['form-shown'].at(-1) - p2['form-open'].at(-1));
     if (p2['form-data']) openIpc.push(p2['form-data'].at(-1) - p2['form-open'].at(-1));
+    if (process.env.BENCH_VERBOSE) {
+      const o = p2['form-open'].at(-1);
+      console.log(`run ${i}: home ${(p2.home[0] - p2['unlock-submit'][0]).toFixed(0)} → open at +${(o - p2.home[0]).toFixed(0)}: data ${(p2['form-data'].at(-1) - o).toFixed(0)}, built ${(p2['form-built'].at(-1) - o).toFixed(0)}, shown ${(p2['form-shown'].at(-1) - o).toFixed(0)}`);
+    }
 
     await type(b, by('field-remarks'), `bench ${i}`);
     await (await b.$(by('save-draft'))).click();

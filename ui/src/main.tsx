@@ -11,10 +11,9 @@ import { useValue } from './signal';
 import { Unlock } from './screens/Unlock';
 import { Home } from './screens/Home';
 import { List } from './screens/List';
-import { MapScreen, loadLayers } from './screens/MapScreen';
+import { MapScreen } from './screens/MapScreen';
 import { FormScreen } from './screens/FormScreen';
 import { recordNetworkAttempts } from './netguard';
-import { prewarmMap } from './components/MapView';
 import { mark } from './perf';
 
 recordNetworkAttempts();
@@ -40,9 +39,6 @@ function App() {
         onUnlocked={async () => {
           setCatalog(await api.catalog());
           setScreen({ kind: 'home' });
-          // The form's map is created once, off-screen, while the surveyor reads the home
-          // screen, so opening the first form does not wait for WebGL and the map style.
-          requestAnimationFrame(() => setTimeout(() => prewarmMap('form', loadLayers()), 250));
         }}
       />
     );

@@ -18,6 +18,7 @@ import { Protocol } from 'pmtiles';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { BasemapDto, GeometryDto, MapLayers } from '../api';
 import { t } from '../i18n';
+import { mark } from '../perf';
 
 maplibregl.setWorkerUrl(new URL(workerUrl, location.href).href);
 const pmtiles = new Protocol();
@@ -121,7 +122,9 @@ function parkingLot(): HTMLDivElement {
   if (!parking) {
     parking = document.createElement('div');
     parking.setAttribute('aria-hidden', 'true');
-    parking.style.cssText = 'position:fixed;left:-10000px;top:0;width:460px;height:320px;visibility:hidden;';
+    // The size of the form's map (side column 460 px minus the card's padding and border),
+    // so moving the map into the form needs no resize, which reallocates the WebGL buffer.
+    parking.style.cssText = 'position:fixed;left:-10000px;top:0;width:430px;height:320px;visibility:hidden;';
     document.body.appendChild(parking);
   }
   return parking;
@@ -309,13 +312,19 @@ export function MapView(props: {
 }) {
   const wrap = useRef<HTMLDivElement>(null);
   const inst = useRef<Inst | null>(null);
-  const [ready, setReady] = useState(!!pool[props.id]?.ready);
+  // Ready = the map is in this screen and its style is loaded.
+  const [ready, setReady] = useState(false);
+  const [, setMountedState] = useState(false);
+  const editingRef = useRef(props.editing);
+  editingRef.current = props.editing;
+  const clickRef = useRef(props.onFeatureClick);
+  clickRef.current = props.onFeatureClick;
   const [drawing, setDrawing] = useState(false);
   const [tip, setTip] = useState<Tip | null>(null);
   const fitted = useRef(false);
 
-  // The current props, for the pooled map's handlers.
-  const cur = pool[props.id];
+  // The current props, for the pooled map's handlers (once the map is in this screen).
+  const cur = inst.current;
   if (cur) {
     cur.ctx.editing = props.editing;
     cur.ctx.drawing = drawing;
@@ -325,19 +334,35 @@ export function MapView(props: {
 
   useEffect(() => {
     const i = pool[props.id] ?? createInst(props.id);
-    inst.current = i;
-    i.ctx = {
-      editing: props.editing,
-      drawing: false,
-      onFeatureClick: props.onFeatureClick,
-      verts: verticesOf(props.editing?.geometry ?? null),
-      setTip,
+    let mounted = false;
+    let cancelled = false;
+    // Moving the map's WebGL canvas into the page costs a heavy frame under software GL;
+    // it is done after the screen around it has been painted, so the form (or the map
+    // screen's tools) appears first and the map joins it a frame later. Preact may run
+    // effects before the first paint on a slow frame, hence the explicit wait.
+    const mount = () => {
+      if (cancelled) return;
+      mounted = true;
+      inst.current = i;
+      i.ctx = {
+        editing: editingRef.current,
+        drawing: false,
+        onFeatureClick: clickRef.current,
+        verts: verticesOf(editingRef.current?.geometry ?? null),
+        setTip,
+      };
+      mark(`map-mount-${props.id}`);
+      wrap.current?.prepend(i.el);
+      const c = i.map.getCanvas();
+      if (i.el.clientWidth !== c.clientWidth || i.el.clientHeight !== c.clientHeight) i.map.resize();
+      if (i.ready) setReady(true);
+      else i.waiters.add(() => setReady(true));
+      setMountedState(true);
     };
-    wrap.current?.prepend(i.el);
-    i.map.resize();
-    if (i.ready) setReady(true);
-    else i.waiters.add(() => setReady(true));
+    requestAnimationFrame(() => setTimeout(mount, 0));
     return () => {
+      cancelled = true;
+      if (!mounted) return;
       // Park the map for the next screen instead of destroying it.
       i.ctx = { drawing: false, verts: [], setTip: () => undefined };
       if (i.ready) pushEdit(i);

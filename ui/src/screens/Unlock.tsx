@@ -4,6 +4,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, chooseFile, type ErrorDto } from '../api';
 import { t, te, setLang, lang } from '../i18n';
 import { mark, markPainted } from '../perf';
+import { prewarmMap } from '../components/MapView';
+import { loadLayers } from './MapScreen';
 import type { SurveyInfo } from '../api';
 
 declare global {
@@ -34,7 +36,11 @@ export function Unlock({ onUnlocked }: { onUnlocked: () => Promise<void> }) {
     setError(null);
     mark('unlock-submit');
     try {
-      const info = await api.unlock(path, passphrase, create);
+      const unlocking = api.unlock(path, passphrase, create);
+      // While the key derivation runs (a second or more, off the window's thread), the
+      // form's map is created and loaded off-screen, so no form waits for it later.
+      prewarmMap('form', loadLayers());
+      const info = await unlocking;
       window.__toponymLastUnlock = info;
       await onUnlocked();
     } catch (err) {
