@@ -139,6 +139,7 @@ function pushEdit(inst: Inst) {
 const REC_LAYERS = ['rec-point', 'rec-line', 'rec-fill'];
 
 function createInst(id: string): Inst {
+  mark(`map-create-${id}`);
   const el = document.createElement('div');
   el.className = 'map';
   el.dataset.testid = `map-${id}`;
@@ -230,6 +231,8 @@ function createInst(id: string): Inst {
     });
     inst.ready = true;
     el.dataset.ready = '1';
+    mark(`map-loaded-${id}`);
+    m.once('idle', () => mark(`map-idle-${id}`));
     inst.waiters.forEach((f) => f());
     inst.waiters.clear();
   });
@@ -292,6 +295,8 @@ export function prewarmMap(id: string, layers: Promise<MapLayers>) {
         (inst.map.getSource('boundaries') as GeoJSONSource).setData(l.boundaries);
         (inst.map.getSource('rivers') as GeoJSONSource).setData(l.rivers);
         inst.layers = l;
+        mark(`map-layers-${id}`);
+        inst.map.once('idle', () => mark(`map-layers-idle-${id}`));
         if (l.bbox) inst.map.fitBounds(l.bbox as [number, number, number, number], { padding: 20, animate: false });
       };
       if (inst.ready) load();

@@ -66,6 +66,7 @@ export function FormScreen(props: {
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const chain = useRef<Promise<unknown>>(Promise.resolve());
   const dirty = useRef(false);
+  const inFlight = useRef(0);
 
   useEffect(() => {
     (async () => {
@@ -101,10 +102,14 @@ export function FormScreen(props: {
     timer.current = null;
     const rec = latest.current;
     if (!rec) return chain.current;
+    // "Save draft" clicked right after typing: the field's blur has already queued a save
+    // of exactly this record, so a second one would only double the wait.
+    if (!complete && !dirty.current && inFlight.current > 0) return chain.current;
     // The clock of the window benchmark starts here, at the click, not when the queue runs.
     mark('save-start');
     dirty.current = false;
     setSaveState('saving');
+    inFlight.current += 1;
     chain.current = chain.current.then(async () => {
       try {
         const out = await api.recordSave(rec, complete);
@@ -121,6 +126,8 @@ export function FormScreen(props: {
       } catch (e) {
         setError(e as ErrorDto);
         setSaveState('dirty');
+      } finally {
+        inFlight.current -= 1;
       }
     });
     return chain.current;
