@@ -68,7 +68,9 @@ export function FormScreen(props: {
   const dirty = useRef(false);
   const inFlight = useRef(0);
 
-  useEffect(() => {
+  // A layout effect, not an effect: the record is asked for in the same task as the click
+  // that opened the form, instead of after a frame of "…" has been painted.
+  useLayoutEffect(() => {
     (async () => {
       try {
         // The spec and the record are fetched together when the template is known.
