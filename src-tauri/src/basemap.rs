@@ -1,6 +1,8 @@
-//! The `basemap://` scheme: serves byte ranges of a local PMTiles file the surveyor added,
-//! so the bundled pmtiles reader in the map fetches tiles without any network. WebKitGTK
-//! passes `Range` headers to custom schemes, which is all PMTiles needs.
+//! The `basemap://` scheme: serves a local basemap file the surveyor added, without any
+//! network. A PMTiles file is served by byte ranges (`basemap://localhost/<n>.pmtiles`,
+//! read by the bundled pmtiles reader; WebKitGTK passes `Range` headers to custom
+//! schemes); an MBTiles file tile by tile (`basemap://localhost/<n>/{z}/{x}/{y}`) from the
+//! store crate's read-only reader, which does the TMS row flip.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -10,12 +12,14 @@ use std::sync::Mutex;
 
 use tauri::http::{Request, Response, StatusCode};
 use toponym_ops::app::dto::BasemapDto;
-use toponym_ops::app::{self, AppError};
+use toponym_ops::app::{self, AppError, BasemapSource, MbTiles};
 
 /// Files registered in this session, by the name used in their URL.
 #[derive(Default)]
 pub struct Registry {
     files: Mutex<HashMap<String, PathBuf>>,
+    mbtiles: Mutex<HashMap<String, MbTiles>>,
+    next: Mutex<u32>,
 }
 
 /// Largest range served in one response, so a bad request cannot read a whole file.
@@ -24,17 +28,29 @@ const MAX_RANGE: u64 = 16 * 1024 * 1024;
 impl Registry {
     /// Checks the file (the header says what it holds) and registers it.
     pub fn add(&self, path: &Path) -> Result<BasemapDto, AppError> {
-        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
-        let name = format!("{}.pmtiles", files.len());
-        let url = format!("pmtiles://basemap://localhost/{name}");
-        let dto = app::probe_basemap(path, &url)?;
-        files.insert(name, path.to_owned());
+        let n = {
+            let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
+            *next += 1;
+            *next
+        };
+        let (dto, source) = app::open_basemap(path, &format!("basemap://localhost/{n}"))?;
+        match source {
+            BasemapSource::Pmtiles(p) => {
+                lock(&self.files).insert(format!("{n}.pmtiles"), p);
+            }
+            BasemapSource::Mbtiles(m) => {
+                lock(&self.mbtiles).insert(n.to_string(), m);
+            }
+        }
         Ok(dto)
     }
 
-    /// Answers one `basemap://localhost/<name>` request.
+    /// Answers one `basemap://localhost/<name>` or `…/<name>/<z>/<x>/<y>` request.
     pub fn serve(&self, req: &Request<Vec<u8>>) -> Response<Vec<u8>> {
         let name = req.uri().path().trim_start_matches('/').to_owned();
+        if let Some(r) = self.serve_tile(&name) {
+            return r;
+        }
         let path = self
             .files
             .lock()
@@ -67,6 +83,49 @@ impl Registry {
             }
             Err(_) => status(StatusCode::INTERNAL_SERVER_ERROR),
         }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Registry {
+    /// `<n>/<z>/<x>/<y>` of a registered MBTiles file; `None` when the path is not of
+    /// that shape (then it may be a PMTiles name).
+    fn serve_tile(&self, path: &str) -> Option<Response<Vec<u8>>> {
+        let mut parts = path.split('/');
+        let (name, z, x, y) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() {
+            return None;
+        }
+        // Tile templates may carry an extension (`…/{y}.png`); ignore it.
+        let y = y.split('.').next().unwrap_or(y);
+        let (Ok(z), Ok(x), Ok(y)) = (z.parse::<u8>(), x.parse::<u32>(), y.parse::<u32>()) else {
+            return Some(status(StatusCode::BAD_REQUEST));
+        };
+        let files = lock(&self.mbtiles);
+        let Some(m) = files.get(name) else {
+            return Some(status(StatusCode::NOT_FOUND));
+        };
+        Some(match m.tile(z, x, y) {
+            Ok(Some(bytes)) => Response::builder()
+                .header("content-type", m.info().format.mime())
+                .header("access-control-allow-origin", "*")
+                .body(bytes)
+                .unwrap_or_else(|_| status(StatusCode::INTERNAL_SERVER_ERROR)),
+            // No tile there: an empty 204, which MapLibre draws as nothing (a 404 would
+            // be logged as an error for every empty corner of the map).
+            Ok(None) => {
+                let mut r = status(StatusCode::NO_CONTENT);
+                r.headers_mut().insert(
+                    "access-control-allow-origin",
+                    tauri::http::HeaderValue::from_static("*"),
+                );
+                r
+            }
+            Err(_) => status(StatusCode::INTERNAL_SERVER_ERROR),
+        })
     }
 }
 

@@ -155,9 +155,11 @@ async fn media_attach(
     })
 }
 
+/// The reference layers are public data bundled with the app, not survey data, so the
+/// window may load them before unlocking (it prepares the form's map meanwhile).
 #[tauri::command]
-async fn map_layers(st: State<'_, AppState>) -> Res<MapLayers> {
-    with(&st, |s| s.map_layers())
+async fn map_layers() -> Res<MapLayers> {
+    app::map_layers()
 }
 
 #[tauri::command]
@@ -198,6 +200,7 @@ pub fn run() {
     };
     let result = tauri::Builder::default()
         .manage(state)
+        .plugin(tauri_plugin_dialog::init())
         .register_uri_scheme_protocol("basemap", |ctx, request| {
             let st: State<'_, AppState> = tauri::Manager::state(ctx.app_handle());
             st.basemaps.serve(&request)

@@ -20,6 +20,9 @@ const cold = [];
 const kdfs = [];
 const opens = [];
 const saves = [];
+// Where the time goes: the IPC round trip (the command on the Rust side) vs. the webview.
+const openIpc = [];
+const saveIpc = [];
 
 for (let i = 0; i < runs; i++) {
   const copy = path.join(path.dirname(survey), `.bench-${i}-${path.basename(survey)}`);
@@ -49,12 +52,27 @@ for (let i = 0; i < runs; i++) {
     await until(() => b.execute(() => window.__toponymPerf['form-shown']?.length > 0), 'form painted');
     const p2 = await b.execute(() => window.__toponymPerf);
     opens.push(p2['form-shown'].at(-1) - p2['form-open'].at(-1));
+    if (p2['form-data']) openIpc.push(p2['form-data'].at(-1) - p2['form-open'].at(-1));
+    if (process.env.BENCH_VERBOSE) {
+      const o = p2['form-open'].at(-1);
+      console.log(`run ${i}: home ${(p2.home[0] - p2['unlock-submit'][0]).toFixed(0)} → open at +${(o - p2.home[0]).toFixed(0)}: data ${(p2['form-data'].at(-1) - o).toFixed(0)}, built ${(p2['form-built'].at(-1) - o).toFixed(0)}, shown ${(p2['form-shown'].at(-1) - o).toFixed(0)}`);
+    }
 
     await type(b, by('field-remarks'), `bench ${i}`);
+    // Let the autosave of the typed text run first (it fires 400 ms after the last key),
+    // so the click below measures one clean save and nothing else is in flight.
+    await new Promise((r) => setTimeout(r, 700));
+    await until(async () => (await (await b.$(by('save-state'))).getAttribute('data-state')) === 'saved', 'autosaved');
+    // Measured: the save started by the click → its result painted.
+    const n0 = await b.execute(() => ({ start: window.__toponymPerf['save-start']?.length ?? 0, shown: window.__toponymPerf['save-shown']?.length ?? 0 }));
     await (await b.$(by('save-draft'))).click();
-    await until(() => b.execute(() => window.__toponymPerf['save-shown']?.length > 0), 'save painted');
+    await until(
+      () => b.execute((n) => { const p = window.__toponymPerf; const k = p['save-start']?.length ?? 0; return k > n.start && (p['save-shown']?.length ?? 0) - n.shown >= k - n.start; }, n0),
+      'save painted',
+    );
     const p3 = await b.execute(() => window.__toponymPerf);
-    saves.push(p3['save-shown'].at(-1) - p3['save-start'].at(-1));
+    saves.push(p3['save-shown'].at(-1) - p3['save-start'][n0.start]);
+    if (p3['save-data']) saveIpc.push(p3['save-data'].at(-1) - p3['save-start'][n0.start]);
   } finally {
     await s.close();
     for (const ext of ['', '-wal', '-shm', '.toponym-kdf']) fs.rmSync(copy + ext, { force: true });
@@ -65,3 +83,6 @@ console.log(`cold start to unlocked home (without KDF): ${fmt(cold)}`);
 console.log(`key derivation reported by the app:        ${fmt(kdfs)}`);
 console.log(`open form (${template}) click → painted:   ${fmt(opens)}`);
 console.log(`save draft click → painted:                ${fmt(saves)}`);
+if (openIpc.length) console.log(`  of which open IPC (click → data back):   ${fmt(openIpc)}`);
+if (saveIpc.length) console.log(`  of which save IPC (click → outcome back): ${fmt(saveIpc)}`);
+console.log(`app binary: ${process.env.TOPONYM_APP_BIN || 'target/debug/toponym-app'}`);

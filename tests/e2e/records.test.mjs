@@ -148,6 +148,36 @@ test('point, line and polygon records: create, list, map, reopen, refused comple
     assert.notEqual(await (await b.$(by('field-roman'))).getValue(), '');
     await s.screenshot('reopened-polygon');
 
+    // Drag the polygon's second vertex on the form's map: only that vertex moves, and
+    // east/south as dragged.
+    await until(() => b.execute(() => !!document.querySelector('.form-side [data-testid="map-form"][data-ready="1"]')), 'form map in place');
+    const area = await b.$(by('geometry-vertices'));
+    const before = (await area.getValue()).split('\n');
+    const canvas2 = await b.$(`${by('map-form')} canvas`);
+    await canvas2.scrollIntoView({ block: 'center' });
+    const pt = await b.execute((v) => {
+      const m = window.__toponymMaps.form;
+      const p = m.project(v.split(',').map(Number));
+      const c = m.getCanvas();
+      return { x: Math.round(p.x - c.clientWidth / 2), y: Math.round(p.y - c.clientHeight / 2) };
+    }, before[1]);
+    await b
+      .action('pointer')
+      .move({ origin: canvas2, x: pt.x, y: pt.y })
+      .down()
+      .move({ origin: canvas2, x: pt.x + 15, y: pt.y + 10, duration: 100 })
+      .move({ origin: canvas2, x: pt.x + 40, y: pt.y + 30, duration: 200 })
+      .up()
+      .perform();
+    await until(async () => (await area.getValue()).split('\n')[1] !== before[1], 'the dragged vertex moved');
+    const after = (await area.getValue()).split('\n');
+    assert.equal(after.length, before.length);
+    for (const i of [0, 2, 3]) assert.equal(after[i], before[i], `vertex ${i} stays`);
+    const [x0, y0] = before[1].split(',').map(Number);
+    const [x1, y1] = after[1].split(',').map(Number);
+    assert.ok(x1 > x0 && y1 < y0, `moved east and south: ${before[1]} → ${after[1]}`);
+    await s.screenshot('dragged-vertex');
+
     // Mark complete with required fields missing (e.g. 水面面积): refused, with findings.
     await (await b.$(by('mark-complete'))).click();
     const refused = await b.$(by('complete-refused'));

@@ -102,6 +102,14 @@ const ui: Dict = {
   'map.apply_vertices': ['应用坐标', 'Apply coordinates'],
   'map.basemap': ['本地底图文件（MBTiles / PMTiles）', 'Local basemap file (MBTiles / PMTiles)'],
   'map.basemap_add': ['加载底图', 'Add basemap'],
+  'map.choose_file': ['选择文件…', 'Choose file…'],
+  'map.basemap_loaded': ['已加载底图：{name}', 'Basemap loaded: {name}'],
+  'basemap.unreadable': ['文件无法读取', 'the file cannot be read'],
+  'basemap.not_tiles': ['不是 MBTiles 或 PMTiles 文件', 'it is neither an MBTiles nor a PMTiles file'],
+  'basemap.bad_mbtiles': ['不是可用的 MBTiles 文件', 'it is not a usable MBTiles file'],
+  'basemap.vector': ['矢量瓦片需要样式，仅支持栅格底图', 'vector tiles need a style; only raster basemaps are supported'],
+  'form.other': ['其他', 'Other'],
+  'unlock.choose': ['选择文件…', 'Choose file…'],
   'map.layers': ['县界、黄河、调查记录（乡镇界暂无开放数据）', 'County boundaries, Yellow River, records (no open township outlines yet)'],
   'history.at': ['时间', 'When'],
   'history.actor': ['操作人', 'Who'],
@@ -131,7 +139,7 @@ const codes: Dict = {
   'record.not_found': ['找不到记录：{id}', 'Record not found: {id}'],
   'record.bad_id': ['记录标识无效：{id}', 'Invalid record id: {id}'],
   'media.bad_photo': ['照片无法添加（{file}）：{reason}', 'Photo {file} cannot be attached: {reason}'],
-  'map.bad_basemap': ['底图无法使用（{path}）：{reason}', 'Basemap {path} cannot be used: {reason}'],
+  'map.bad_basemap': ['底图无法使用（{path}）：{problem}。详情：{reason}', 'Basemap {path} cannot be used: {problem}. Detail: {reason}'],
   'store.error': ['数据存储错误：{detail}', 'Survey store error: {detail}'],
   'ipc.error': ['内部错误：{detail}', 'Internal error: {detail}'],
   'coords.unparsed': ['无法识别坐标：{text}', 'Coordinates not understood: {text}'],
@@ -160,7 +168,10 @@ export function tm(m: MessageDto): string {
 /** An error from a command. */
 export function te(err: ErrorDto): string {
   const e = codes[err.code];
-  if (e) return fill(lang.get() === 'zh' ? e[0] : e[1], { detail: err.message, ...err.params });
+  // A problem key (e.g. basemap.vector) is translated too; the English detail stays.
+  const problem: Record<string, string> =
+    err.params?.problem && ui[`basemap.${err.params.problem}`] ? { problem: t(`basemap.${err.params.problem}`) } : {};
+  if (e) return fill(lang.get() === 'zh' ? e[0] : e[1], { detail: err.message, ...err.params, ...problem });
   return err.message;
 }
 

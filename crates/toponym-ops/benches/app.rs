@@ -5,6 +5,10 @@
 //! `cargo bench -p toponym-ops --bench app` (set `TOPONYM_BENCH_N=2000` for a quick run).
 //! The surveys are generated with a named seed into a temporary folder; the figures go to
 //! docs/benchmarks/app.md by hand.
+//!
+//! `TOPONYM_BENCH_SURVEY_OUT=<file>` instead writes the `TOPONYM_BENCH_N`-record survey
+//! to that file (passphrase `bench-passphrase`) and exits, for the window benchmark
+//! (tests/e2e/bench.mjs) on a large survey.
 
 use std::time::{Duration, Instant};
 
@@ -198,6 +202,17 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
+    if let Some(out) = std::env::var_os("TOPONYM_BENCH_SURVEY_OUT") {
+        let out = std::path::PathBuf::from(out);
+        let t = Instant::now();
+        make_survey(&out, big);
+        println!(
+            "wrote {big} records to {} in {:.1} s (passphrase {PASS})",
+            out.display(),
+            t.elapsed().as_secs_f64()
+        );
+        return;
+    }
     bench("small survey", 300);
     bench("large survey", big);
 }

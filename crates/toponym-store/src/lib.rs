@@ -18,6 +18,7 @@ mod export;
 pub mod gpkg;
 mod investigation;
 pub mod kdf;
+pub mod mbtiles;
 mod media;
 mod migrate;
 mod names;

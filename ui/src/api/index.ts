@@ -2,6 +2,7 @@
 // that ts-rs generates from the Rust DTOs (ui/src/api/bindings), so a renamed field on the
 // Rust side breaks `tsc` here instead of failing silently at run time.
 import { invoke } from '@tauri-apps/api/core';
+import { open as openDialog, save as saveDialog } from '@tauri-apps/plugin-dialog';
 import type { CatalogDto } from './bindings/CatalogDto';
 import type { ErrorDto } from './bindings/ErrorDto';
 import type { FindingDto } from './bindings/FindingDto';
@@ -95,3 +96,18 @@ export const api = {
   mapRecords: () => call<GeoJSON.FeatureCollection>('map_records'),
   basemapAdd: (path: string) => call<BasemapDto>('basemap_add', { path }),
 };
+
+/**
+ * The native file dialog (tauri-plugin-dialog): the chosen path, or null when cancelled.
+ * `create` asks for a new file name instead of an existing file. Typing a path stays
+ * possible everywhere the dialog is offered.
+ */
+export async function chooseFile(filterName: string, extensions: string[], create = false): Promise<string | null> {
+  const filters = [{ name: filterName, extensions }];
+  try {
+    const r = create ? await saveDialog({ filters }) : await openDialog({ multiple: false, directory: false, filters });
+    return typeof r === 'string' ? r : null;
+  } catch (e) {
+    throw asError(e);
+  }
+}

@@ -33,6 +33,26 @@ export function FindingList({ findings, testid }: { findings: FindingDto[]; test
   );
 }
 
+/**
+ * The words shown for a stored value that is an id: a category id (`water`) shows as the
+ * category's name, a template id as the template's name, a workflow status as its label,
+ * and the enum value `other` as 其他 / Other, in the chosen language. The stored value
+ * stays the id.
+ */
+export function valueLabel(key: string, v: string, catalog: CatalogDto): string {
+  if (key === 'category') {
+    const c = catalog.categories.find((x) => x.id === v);
+    if (c) return pick(c.name_zh, c.name_en);
+  }
+  if (key === 'template_id') {
+    const tp = catalog.templates.find((x) => x.id === v);
+    if (tp) return pick(tp.name_zh, tp.name_en);
+  }
+  if (key === 'workflow_status' && ['draft', 'complete', 'reviewed', 'returned'].includes(v)) return t(`status.${v}`);
+  if (v === 'other') return t('form.other');
+  return v;
+}
+
 function numText(v: Value): string {
   if (v === null || v === undefined) return '';
   return String(v);
@@ -103,7 +123,7 @@ export function FieldInput(p: FieldProps) {
         >
           <option value="">{t('form.none')}</option>
           {spec.values.map((v) => (
-            <option value={v}>{v}</option>
+            <option value={v}>{valueLabel(spec.key, v, p.catalog)}</option>
           ))}
         </select>
       );
@@ -128,6 +148,10 @@ export function FieldInput(p: FieldProps) {
         />
       );
     default:
+      if (spec.readonly && typeof value === 'string' && valueLabel(spec.key, value, p.catalog) !== value) {
+        // An id the surveyor does not type: show its name, keep the id for tests and tooltips.
+        return <input {...common} value={valueLabel(spec.key, value, p.catalog)} data-value={value} title={value} />;
+      }
       return (
         <input
           {...common}
@@ -191,7 +215,7 @@ function PointInput({ spec, value, onChange, onCommit, testid }: FieldProps) {
 // Names of referenced records, remembered for the session so a picker shows a name, not a UUID.
 const refNames = new Map<string, RefHit>();
 
-export function RefPicker({ spec, value, onChange, onCommit, testid }: FieldProps) {
+export function RefPicker({ spec, value, onChange, onCommit, testid, catalog }: FieldProps) {
   const id = typeof value === 'string' ? value : null;
   const [query, setQuery] = useState('');
   const [hits, setHits] = useState<RefHit[]>([]);
@@ -249,7 +273,7 @@ export function RefPicker({ spec, value, onChange, onCommit, testid }: FieldProp
                 onCommit();
               }}
             >
-              {h.name} <small>{h.template_id}</small>
+              {h.name} <small>{valueLabel('template_id', h.template_id, catalog)}</small>
             </li>
           ))}
         </ul>

@@ -3,7 +3,8 @@
 // the surveyor stops typing (and at once when a field loses focus), so a crash loses at
 // most the field being typed. "Mark complete" is refused by the core while an ERROR or
 // BLOCKER finding is open; the refusal and the findings are shown next to the fields.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { memo } from 'preact/compat';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import {
   api,
   type CatalogDto,
@@ -25,6 +26,22 @@ import { loadLayers } from './MapScreen';
 import { mark, markPainted } from '../perf';
 
 const AUTOSAVE_MS = 400;
+
+// Form specs do not change during a session: fetched once per template, and the request
+// runs in parallel with the record's own.
+const specCache = new Map<string, FormSpec>();
+async function formSpecOf(templateId: string): Promise<FormSpec> {
+  const hit = specCache.get(templateId);
+  if (hit) return hit;
+  const s = await api.formSpec(templateId);
+  specCache.set(templateId, s);
+  return s;
+}
+
+/** The template of a record id, when the list or map already knows it (saves a round trip). */
+export const knownTemplate = new Map<string, string>();
+
+const NO_FINDINGS: FindingDto[] = [];
 
 export function FormScreen(props: {
   catalog: CatalogDto;
@@ -49,13 +66,21 @@ export function FormScreen(props: {
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const chain = useRef<Promise<unknown>>(Promise.resolve());
   const dirty = useRef(false);
+  const inFlight = useRef(0);
 
-  useEffect(() => {
-    mark('form-open');
+  // A layout effect, not an effect: the record is asked for in the same task as the click
+  // that opened the form, instead of after a frame of "…" has been painted.
+  useLayoutEffect(() => {
     (async () => {
       try {
-        const opened = props.recordId ? await api.recordOpen(props.recordId) : await api.recordNew(props.templateId ?? '');
-        const s = await api.formSpec(opened.record.template_id);
+        // The spec and the record are fetched together when the template is known.
+        const tid = props.templateId ?? (props.recordId ? knownTemplate.get(props.recordId) : undefined);
+        const [opened, early] = await Promise.all([
+          props.recordId ? api.recordOpen(props.recordId) : api.recordNew(props.templateId ?? ''),
+          tid ? formSpecOf(tid) : Promise.resolve(null),
+        ]);
+        mark('form-data');
+        const s = early && early.template.id === opened.record.template_id ? early : await formSpecOf(opened.record.template_id);
         latest.current = opened.record;
         setSpec(s);
         setRecord(opened.record);
@@ -74,17 +99,23 @@ export function FormScreen(props: {
     };
   }, []);
 
-  const save = (complete: boolean) => {
+  const save = (complete: boolean): Promise<unknown> => {
     if (timer.current) clearTimeout(timer.current);
     timer.current = null;
     const rec = latest.current;
     if (!rec) return chain.current;
+    // "Save draft" clicked right after typing: the field's blur has already queued a save
+    // of exactly this record, so a second one would only double the wait.
+    if (!complete && !dirty.current && inFlight.current > 0) return chain.current;
+    // The clock of the window benchmark starts here, at the click, not when the queue runs.
+    mark('save-start');
     dirty.current = false;
     setSaveState('saving');
+    inFlight.current += 1;
     chain.current = chain.current.then(async () => {
       try {
-        mark('save-start');
         const out = await api.recordSave(rec, complete);
+        mark('save-data');
         setFindings(out.findings);
         const next = { ...(latest.current ?? rec), status: out.status };
         latest.current = next;
@@ -97,12 +128,18 @@ export function FormScreen(props: {
       } catch (e) {
         setError(e as ErrorDto);
         setSaveState('dirty');
+      } finally {
+        inFlight.current -= 1;
       }
     });
     return chain.current;
   };
 
-  const update = (mut: (r: RecordDto) => RecordDto) => {
+  // The field callbacks below are created once per form (they read refs), so memoised
+  // field rows do not re-render when an unrelated field changes.
+  const saveRef = useRef(save);
+  saveRef.current = save;
+  const update = useCallback((mut: (r: RecordDto) => RecordDto) => {
     const base = latest.current;
     if (!base) return;
     const next = mut(base);
@@ -112,18 +149,21 @@ export function FormScreen(props: {
     setSaveState('dirty');
     setNotice(null);
     if (timer.current) clearTimeout(timer.current);
-    timer.current = setTimeout(() => save(false), AUTOSAVE_MS);
-  };
-  const setField = (key: string, v: Value) =>
-    update((r) => {
-      const fields = { ...r.fields };
-      if (v === null || v === undefined || v === '') delete fields[key];
-      else fields[key] = v;
-      return { ...r, fields };
-    });
-  const flush = () => {
-    if (dirty.current) save(false);
-  };
+    timer.current = setTimeout(() => saveRef.current(false), AUTOSAVE_MS);
+  }, []);
+  const setField = useCallback(
+    (key: string, v: Value) =>
+      update((r) => {
+        const fields = { ...r.fields };
+        if (v === null || v === undefined || v === '') delete fields[key];
+        else fields[key] = v;
+        return { ...r, fields };
+      }),
+    [],
+  );
+  const flush = useCallback(() => {
+    if (dirty.current) saveRef.current(false);
+  }, []);
 
   // Live romanisation of the standard name, with the polyphone flag; an override keeps
   // the surveyor's spelling and asks for a reason.
@@ -144,6 +184,15 @@ export function FormScreen(props: {
       }
     }, () => undefined);
   }, [debouncedName, spec]);
+
+  // Benchmark mark: the form's DOM is built (layout and paint follow).
+  const builtOnce = useRef(false);
+  useLayoutEffect(() => {
+    if (spec && record && !builtOnce.current) {
+      builtOnce.current = true;
+      mark('form-built');
+    }
+  });
 
   if (error && !record) return <p class="error" data-testid="form-error">{te(error)}</p>;
   if (!spec || !record) return <p class="loading">…</p>;
@@ -171,42 +220,20 @@ export function FormScreen(props: {
 
   const renderField = (f: FieldSpec) => {
     if (f.kind === 'media') return null;
-    const own = byKey.get(f.key) ?? [];
-    const value = record.fields[f.key];
     return (
-      <div class={`field kind-${f.kind}${own.some((x) => x.blocking) ? ' bad' : ''}`} data-field={f.key}>
-        <label class="flabel" title={f.key}>
-          {label(f)}
-          {(f.required || f.required_if) && (
-            <i class="req" title={f.required_if ?? t('form.required')}>
-              *
-            </i>
-          )}
-          {f.unit && <small class="unit"> ({f.unit})</small>}
-        </label>
-        <div class="finput">
-          <FieldInput
-            spec={f}
-            value={value}
-            catalog={props.catalog}
-            testid={`field-${f.key}`}
-            onChange={(v) => {
-              if (f.key === 'rep_point' && kind === 'point') {
-                update((r) => {
-                  const fields = { ...r.fields };
-                  if (v) fields.rep_point = v;
-                  else delete fields.rep_point;
-                  return { ...r, fields, geometry: Array.isArray(v) ? { type: 'Point', coordinates: v as [number, number] } : r.geometry };
-                });
-              } else setField(f.key, v);
-            }}
-            onCommit={flush}
-          />
-          {f.key === 'roman' && <RomanHelper roman={roman} record={record} setField={setField} />}
-          {f.unit && <span class="unit-after">{f.unit}</span>}
-          <FindingList findings={own} testid={`findings-${f.key}`} />
-        </div>
-      </div>
+      <FieldRow
+        key={f.key}
+        spec={f}
+        value={record.fields[f.key]}
+        findings={byKey.get(f.key) ?? NO_FINDINGS}
+        catalog={props.catalog}
+        pointKind={kind === 'point'}
+        setField={setField}
+        update={update}
+        flush={flush}
+        roman={f.key === 'roman' ? roman : undefined}
+        overrideReason={f.key === 'roman' ? record.fields.roman_override : undefined}
+      />
     );
   };
 
@@ -287,11 +314,93 @@ export function FormScreen(props: {
   );
 }
 
-function RomanHelper({ roman, record, setField }: { roman: RomanDto | null; record: RecordDto; setField: (k: string, v: Value) => void }) {
+interface FieldRowProps {
+  spec: FieldSpec;
+  value: Value;
+  findings: FindingDto[];
+  catalog: CatalogDto;
+  pointKind: boolean;
+  setField: (k: string, v: Value) => void;
+  update: (mut: (r: RecordDto) => RecordDto) => void;
+  flush: () => void;
+  roman?: RomanDto | null;
+  overrideReason?: Value;
+}
+
+/** Findings are new objects after every save; equal content means nothing to redraw. */
+function sameFindings(a: FindingDto[], b: FindingDto[]) {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  return a.every((f, i) => JSON.stringify(f) === JSON.stringify(b[i]));
+}
+
+/** One labelled field with its findings. Memoised: a keystroke in one field, or a save
+ * that leaves a field's findings unchanged, does not re-render the other rows. */
+const FieldRow = memo(
+  function FieldRow(p: FieldRowProps) {
+    const f = p.spec;
+    const own = p.findings;
+    return (
+      <div class={`field kind-${f.kind}${own.some((x) => x.blocking) ? ' bad' : ''}`} data-field={f.key}>
+        <label class="flabel" title={f.key}>
+          {label(f)}
+          {(f.required || f.required_if) && (
+            <i class="req" title={f.required_if ?? t('form.required')}>
+              *
+            </i>
+          )}
+          {f.unit && <small class="unit"> ({f.unit})</small>}
+        </label>
+        <div class="finput">
+          <FieldInput
+            spec={f}
+            value={p.value}
+            catalog={p.catalog}
+            testid={`field-${f.key}`}
+            onChange={(v) => {
+              if (f.key === 'rep_point' && p.pointKind) {
+                p.update((r) => {
+                  const fields = { ...r.fields };
+                  if (v) fields.rep_point = v;
+                  else delete fields.rep_point;
+                  return { ...r, fields, geometry: Array.isArray(v) ? { type: 'Point', coordinates: v as [number, number] } : r.geometry };
+                });
+              } else p.setField(f.key, v);
+            }}
+            onCommit={p.flush}
+          />
+          {f.key === 'roman' && <RomanHelper roman={p.roman ?? null} roman_value={p.value} overrideReason={p.overrideReason} setField={p.setField} />}
+          {f.unit && <span class="unit-after">{f.unit}</span>}
+          <FindingList findings={own} testid={`findings-${f.key}`} />
+        </div>
+      </div>
+    );
+  },
+  (a, b) =>
+    a.spec === b.spec &&
+    a.value === b.value &&
+    a.catalog === b.catalog &&
+    a.pointKind === b.pointKind &&
+    a.roman === b.roman &&
+    a.overrideReason === b.overrideReason &&
+    sameFindings(a.findings, b.findings),
+);
+
+function RomanHelper({
+  roman,
+  roman_value,
+  overrideReason,
+  setField,
+}: {
+  roman: RomanDto | null;
+  roman_value: Value;
+  overrideReason: Value;
+  setField: (k: string, v: Value) => void;
+}) {
   const [editing, setEditing] = useState(false);
   const [value, setValue] = useState('');
   const [reason, setReason] = useState('');
-  const overridden = typeof record.fields.roman_override === 'string' && record.fields.roman_override !== '';
+  const overridden = typeof overrideReason === 'string' && overrideReason !== '';
   return (
     <div class="roman-helper" data-testid="roman-helper">
       {roman && (
@@ -309,7 +418,7 @@ function RomanHelper({ roman, record, setField }: { roman: RomanDto | null; reco
       )}
       {overridden && !editing && (
         <span class="override-note" data-testid="roman-override-reason">
-          {t('form.override_reason')}: {String(record.fields.roman_override)}{' '}
+          {t('form.override_reason')}: {String(overrideReason)}{' '}
           <button type="button" onClick={() => setField('roman_override', null)}>
             {t('form.override_clear')}
           </button>
@@ -320,7 +429,7 @@ function RomanHelper({ roman, record, setField }: { roman: RomanDto | null; reco
           type="button"
           data-testid="roman-override"
           onClick={() => {
-            setValue(String(record.fields.roman ?? roman?.roman ?? ''));
+            setValue(String(roman_value ?? roman?.roman ?? ''));
             setEditing(true);
           }}
         >

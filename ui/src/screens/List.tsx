@@ -6,6 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, type CatalogDto, type EntryStatus, type ListFilter, type ListRow } from '../api';
 import { pick, t } from '../i18n';
 import { STATUSES, STATUS_COLOURS } from './Home';
+import { knownTemplate } from './FormScreen';
 
 const ROW_H = 34;
 const PAGE = 200;
@@ -99,7 +100,10 @@ export function List({ catalog, onOpen }: { catalog: CatalogDto; onOpen: (id: st
           data-testid="list-row"
           data-id={r.id}
           data-template={r.template_id}
-          onClick={() => onOpen(r.id)}
+          onClick={() => {
+            knownTemplate.set(r.id, r.template_id);
+            onOpen(r.id);
+          }}
         >
           <span class="name">{r.name || '—'}</span>
           <span class="roman">{r.roman}</span>

@@ -1,8 +1,9 @@
 // The map screen: county and township boundaries, the Yellow River and the survey's records
 // by geometry type; clicking a record opens its form. A local raster basemap file can be
-// added; everything is served by the app itself.
+// added (MBTiles or PMTiles, chosen with the native file dialog or typed); everything is
+// served by the app itself.
 import { useEffect, useState } from 'preact/hooks';
-import { api, type BasemapDto, type CatalogDto, type ErrorDto, type MapLayers } from '../api';
+import { api, chooseFile, type BasemapDto, type CatalogDto, type ErrorDto, type MapLayers } from '../api';
 import { MapView } from '../components/MapView';
 import { t, te } from '../i18n';
 
@@ -26,6 +27,16 @@ export function MapScreen({ onOpen }: { catalog: CatalogDto; onOpen: (id: string
   const [basemap, setBasemap] = useState<BasemapDto | null>(basemapCache);
   const [path, setPath] = useState('');
   const [error, setError] = useState<ErrorDto | null>(null);
+  const add = async (p: string) => {
+    try {
+      const b = await api.basemapAdd(p);
+      basemapCache = b;
+      setBasemap(b);
+      setError(null);
+    } catch (e) {
+      setError(e as ErrorDto);
+    }
+  };
   useEffect(() => {
     loadLayers().then(setLayers, setError);
     api.mapRecords().then(setRecords, setError);
@@ -40,23 +51,35 @@ export function MapScreen({ onOpen }: { catalog: CatalogDto; onOpen: (id: string
           <input data-testid="basemap-path" value={path} onInput={(e) => setPath((e.target as HTMLInputElement).value)} />
         </label>
         <button
-          data-testid="basemap-add"
-          disabled={!path}
+          data-testid="basemap-choose"
           onClick={async () => {
             try {
-              const b = await api.basemapAdd(path);
-              basemapCache = b;
-              setBasemap(b);
-              setError(null);
+              const p = await chooseFile(t('map.basemap'), ['mbtiles', 'pmtiles']);
+              if (p) {
+                setPath(p);
+                await add(p);
+              }
             } catch (e) {
               setError(e as ErrorDto);
             }
           }}
         >
+          {t('map.choose_file')}
+        </button>
+        <button data-testid="basemap-add" disabled={!path} onClick={() => add(path)}>
           {t('map.basemap_add')}
         </button>
       </div>
-      {error && <p class="error">{te(error)}</p>}
+      {error && (
+        <p class="error" data-testid="basemap-error" data-code={error.code}>
+          {te(error)}
+        </p>
+      )}
+      {basemap && !error && (
+        <p class="ok" data-testid="basemap-loaded" data-format={basemap.format}>
+          {t('map.basemap_loaded', { name: basemap.name })}
+        </p>
+      )}
       <MapView id="main" layers={layers} records={records} basemap={basemap} onFeatureClick={onOpen} />
     </div>
   );

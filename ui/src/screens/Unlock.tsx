@@ -1,9 +1,11 @@
 // Unlock screen: choose or create a survey file and enter its passphrase. A wrong
 // passphrase is an error code from the store, shown under the field; nothing crashes.
 import { useEffect, useState } from 'preact/hooks';
-import { api, type ErrorDto } from '../api';
+import { api, chooseFile, type ErrorDto } from '../api';
 import { t, te, setLang, lang } from '../i18n';
 import { mark, markPainted } from '../perf';
+import { prewarmMap } from '../components/MapView';
+import { loadLayers } from './MapScreen';
 import type { SurveyInfo } from '../api';
 
 declare global {
@@ -34,7 +36,11 @@ export function Unlock({ onUnlocked }: { onUnlocked: () => Promise<void> }) {
     setError(null);
     mark('unlock-submit');
     try {
-      const info = await api.unlock(path, passphrase, create);
+      const unlocking = api.unlock(path, passphrase, create);
+      // While the key derivation runs (a second or more, off the window's thread), the
+      // form's map is created and loaded off-screen, so no form waits for it later.
+      prewarmMap('form', loadLayers());
+      const info = await unlocking;
       window.__toponymLastUnlock = info;
       await onUnlocked();
     } catch (err) {
@@ -50,7 +56,23 @@ export function Unlock({ onUnlocked }: { onUnlocked: () => Promise<void> }) {
         <h2>{t('unlock.title')}</h2>
         <label>
           {t('unlock.path')}
-          <input data-testid="unlock-path" value={path} onInput={(e) => setPath((e.target as HTMLInputElement).value)} list="recent-surveys" />
+          <span class="pathpick">
+            <input data-testid="unlock-path" value={path} onInput={(e) => setPath((e.target as HTMLInputElement).value)} list="recent-surveys" />
+            <button
+              type="button"
+              data-testid="unlock-choose"
+              onClick={async () => {
+                try {
+                  const p = await chooseFile(t('unlock.path'), ['toponym'], create);
+                  if (p) setPath(p);
+                } catch (err) {
+                  setError(err as ErrorDto);
+                }
+              }}
+            >
+              {t('unlock.choose')}
+            </button>
+          </span>
           <datalist id="recent-surveys">
             {recent.map((r) => (
               <option value={r} />

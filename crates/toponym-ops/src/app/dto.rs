@@ -429,10 +429,15 @@ ipc_type! {
 ipc_type! {
     /// A local basemap file registered for this session.
     pub struct BasemapDto {
-        /// URL the map fetches tiles from (`pmtiles://basemap://localhost/…` or a tile template).
+        /// URL the map fetches tiles from: `pmtiles://basemap://localhost/…` (a PMTiles
+        /// archive) or a `basemap://localhost/…/{z}/{x}/{y}` tile template (MBTiles).
         pub url: String,
         /// `raster` or `vector`.
         pub kind: String,
+        /// `pmtiles` or `mbtiles`: which of the two URL forms `url` is.
+        pub format: String,
+        /// The basemap's own name (MBTiles metadata) or the file name.
+        pub name: String,
         pub min_zoom: u8,
         pub max_zoom: u8,
         pub bounds: Option<[f64; 4]>,

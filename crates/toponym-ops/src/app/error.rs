@@ -36,8 +36,14 @@ pub enum AppError {
     #[error("photo {file} cannot be attached: {reason}")]
     BadPhoto { file: String, reason: String },
     /// A basemap file that is not a readable MBTiles/PMTiles file.
+    /// `problem` is a stable key the UI translates (`unreadable`, `not_tiles`,
+    /// `bad_mbtiles`, `vector`); `reason` is the detail in English.
     #[error("basemap {path} cannot be used: {reason}")]
-    BadBasemap { path: String, reason: String },
+    BadBasemap {
+        path: String,
+        problem: &'static str,
+        reason: String,
+    },
     /// The store failed (IO, corruption, SQL); the text says where.
     #[error("survey store error: {0}")]
     Store(String),
@@ -78,8 +84,13 @@ impl AppError {
                 p.insert("file", file.clone());
                 p.insert("reason", reason.clone());
             }
-            AppError::BadBasemap { path, reason } => {
+            AppError::BadBasemap {
+                path,
+                problem,
+                reason,
+            } => {
                 p.insert("path", path.clone());
+                p.insert("problem", (*problem).to_owned());
                 p.insert("reason", reason.clone());
             }
             AppError::Store(detail) => {

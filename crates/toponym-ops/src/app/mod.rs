@@ -14,5 +14,8 @@ mod session;
 
 pub use coords::parse_coords;
 pub use error::AppError;
-pub use files::{probe_basemap, recent_surveys, remember_survey};
+pub use files::{open_basemap, probe_basemap, recent_surveys, remember_survey, BasemapSource};
+pub use reference::map_layers;
 pub use session::{Session, UnlockTimings};
+/// The MBTiles reader behind [`BasemapSource::Mbtiles`], for the shell that serves it.
+pub use toponym_store::mbtiles::MbTiles;

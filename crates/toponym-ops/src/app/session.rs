@@ -429,7 +429,15 @@ impl Session {
 
     fn record_from_dto(&self, dto: RecordDto) -> Result<Record, AppError> {
         let record_id = parse_id(&dto.id)?;
-        let template = match self.store.get_record(&record_id).map_err(store_err)? {
+        let old = self.store.get_record(&record_id).map_err(store_err)?;
+        let mut fields = dto.fields;
+        // The photo list is written by `media_attach` straight into the stored record; the
+        // form never edits it, so the stored list wins over the form's (possibly older)
+        // copy, or a save right after attaching a photo would drop it.
+        if let Some(media) = old.as_ref().and_then(|o| o.fields.get("media")) {
+            fields.insert("media".into(), media.clone());
+        }
+        let template = match old {
             Some(old) if old.template.id == dto.template_id => old.template,
             _ => self.catalog.template_ref(&dto.template_id).ok_or_else(|| {
                 AppError::UnknownTemplate {
@@ -440,7 +448,7 @@ impl Session {
         let mut r = Record {
             record_id,
             template,
-            fields: dto.fields,
+            fields,
             geometry: dto.geometry.map(Geometry::from),
         };
         if let Some(t) = self.catalog.template(&r.template.id) {

@@ -5,10 +5,19 @@
  */
 export type BasemapDto = { 
 /**
- * URL the map fetches tiles from (`pmtiles://basemap://localhost/…` or a tile template).
+ * URL the map fetches tiles from: `pmtiles://basemap://localhost/…` (a PMTiles
+ * archive) or a `basemap://localhost/…/{z}/{x}/{y}` tile template (MBTiles).
  */
 url: string, 
 /**
  * `raster` or `vector`.
  */
-kind: string, min_zoom: number, max_zoom: number, bounds: [number, number, number, number] | null, };
+kind: string, 
+/**
+ * `pmtiles` or `mbtiles`: which of the two URL forms `url` is.
+ */
+format: string, 
+/**
+ * The basemap's own name (MBTiles metadata) or the file name.
+ */
+name: string, min_zoom: number, max_zoom: number, bounds: [number, number, number, number] | null, };
