@@ -9,15 +9,27 @@ use serde_json::{json, Value};
 use super::dto::*;
 use super::AppError;
 
-/// Townships (乡级) of the given 6-digit counties, from the built-in division table.
-pub fn townships_of(counties: &HashSet<String>) -> Vec<TownshipDto> {
-    // Parsing the national table takes tens of milliseconds: once per process.
+/// The national division table, parsed once per process (tens of milliseconds in a
+/// release build, far more in a debug build).
+fn divisions() -> Option<&'static toponym_reference::DivisionTable> {
     static TABLE: std::sync::OnceLock<Option<toponym_reference::DivisionTable>> =
         std::sync::OnceLock::new();
-    let Some(table) = TABLE
+    TABLE
         .get_or_init(|| toponym_reference::builtin::divisions().ok())
         .as_ref()
-    else {
+}
+
+/// Starts parsing the division table on another thread, so that it overlaps the key
+/// derivation of an unlock instead of following it.
+pub fn warm_up() {
+    std::thread::spawn(|| {
+        divisions();
+    });
+}
+
+/// Townships (乡级) of the given 6-digit counties, from the built-in division table.
+pub fn townships_of(counties: &HashSet<String>) -> Vec<TownshipDto> {
+    let Some(table) = divisions() else {
         return Vec::new();
     };
     let mut out: Vec<TownshipDto> = table

@@ -122,6 +122,7 @@ impl Session {
             },
             other => store_err(other),
         };
+        super::reference::warm_up();
         let t0 = Instant::now();
         let kdf;
         let store = if create {
