@@ -157,6 +157,16 @@ async function launchOnce(name, opts) {
     appPid() {
       return descendants(driver.pid).find((p) => comm(p).startsWith('toponym-app'));
     },
+    /** When the app process started (ms since the epoch, 10 ms resolution, from /proc). */
+    appStartedAt() {
+      const pid = this.appPid();
+      if (!pid) return undefined;
+      // Field 22 of /proc/<pid>/stat, after the parenthesised command name.
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+      const btime = Number(/^btime (\d+)$/m.exec(fs.readFileSync('/proc/stat', 'utf8'))[1]);
+      return btime * 1000 + ticks * 10; // USER_HZ is 100 on Linux
+    },
     async close() {
       try {
         await browser.deleteSession();
