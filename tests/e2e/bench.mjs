@@ -42,6 +42,9 @@ for (let i = 0; i < runs; i++) {
     const toUnlockScreen = perf.origin + perf.p['unlock-screen'][0] - started;
     const unlockToHome = perf.p.home[0] - perf.p['unlock-submit'][0] - kdf;
     cold.push(toUnlockScreen + unlockToHome);
+    if (process.env.BENCH_VERBOSE) {
+      console.log(`run ${i}: process start → page origin ${(perf.origin - started).toFixed(0)} ms, → unlock screen +${perf.p['unlock-screen'][0].toFixed(0)} ms, unlock → home without KDF ${unlockToHome.toFixed(0)} ms`);
+    }
     kdfs.push(kdf);
     void info;
 
