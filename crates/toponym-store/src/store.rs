@@ -635,6 +635,12 @@ fn loc_key(point: [f64; 2], rid: i64) -> i64 {
     (i64::from(h) << RID_BITS) | rid
 }
 
+/// The location key of a record placed by its representative point, else its box centre.
+fn record_loc_key(rid: i64, rep: Option<[f64; 2]>, bbox: [f64; 4]) -> i64 {
+    let point = rep.unwrap_or([(bbox[0] + bbox[2]) / 2.0, (bbox[1] + bbox[3]) / 2.0]);
+    loc_key(point, rid)
+}
+
 /// Writes one record inside the caller's transaction. Returns whether anything changed.
 #[allow(clippy::too_many_arguments)]
 fn put_in(
@@ -696,10 +702,7 @@ fn put_in(
         }
     };
     let [w, s, e, n] = row.bbox.map_or([None; 4], |b| b.map(Some));
-    let key_point = row
-        .rep
-        .or(row.bbox.map(|b| [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0]));
-    let loc = key_point.map(|p| loc_key(p, rid));
+    let loc = row.bbox.map(|b| record_loc_key(rid, row.rep, b));
     // One statement for both cases: a new rid inserts, a known rid updates in place.
     conn.prepare_cached(
         "INSERT INTO records (rid, record_id, template_id, template_version, template_hash,
@@ -821,14 +824,13 @@ pub(crate) fn rebuild_boxes(conn: &Connection) -> Result<()> {
             _ => None,
         };
         let bbox: [f64; 4] = [r.get(12)?, r.get(13)?, r.get(14)?, r.get(15)?];
-        let point = rep.unwrap_or([(bbox[0] + bbox[2]) / 2.0, (bbox[1] + bbox[3]) / 2.0]);
         let geom: Option<Vec<u8>> = r.get(16)?;
         let is_point = match geom.as_deref().map(gpkg::decode) {
             Some(Ok((_, g))) => matches!(g, Geometry::Point(_)),
             _ => true,
         };
         let b = BoxRow {
-            id: loc_key(point, rid),
+            id: record_loc_key(rid, rep, bbox),
             bbox,
             rid,
             record_id: r.get(1)?,
@@ -1190,6 +1192,15 @@ impl Store {
             Some(r) => Ok(Some(record_from_row(r)?)),
             None => Ok(None),
         }
+    }
+
+    /// The listing summary of one record (the same columns as [`Store::list`]).
+    pub fn summary(&self, id: &RecordId) -> Result<Option<RecordSummary>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLS} FROM records r WHERE r.record_id = ?1"
+        ))?;
+        let mut rows = stmt.query([id.to_string()])?;
+        rows.next()?.map(summary_from_row).transpose()
     }
 
     /// How many records the store holds.

@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
@@ -19,13 +19,15 @@ use toponym_core::{
 };
 use toponym_forms::Catalog;
 use toponym_romanise::{Outcome, Request, Romaniser};
-use toponym_store::{Actor, KdfParams, Passphrase, Store, StoreError, WorkflowStatus};
+use toponym_store::{
+    Actor, KdfParams, Passphrase, RecordSummary, Store, StoreError, WorkflowStatus,
+};
 
 use super::derive;
 use super::dto::*;
 use super::AppError;
 
-/// What the list shows of one entry.
+/// What the list shows of one entry: the store's listing columns.
 #[derive(Debug, Clone)]
 struct Entry {
     id: RecordId,
@@ -33,18 +35,30 @@ struct Entry {
     category: String,
     name: String,
     workflow: WorkflowStatus,
-}
-
-/// Whole-record facts, filled in from the records themselves.
-#[derive(Debug, Clone, Default)]
-struct Details {
     township: Option<String>,
     roman: String,
     /// The surveyor has not touched it yet (no 登记人): an investigation-list entry to do.
     todo: bool,
 }
 
-type DetailsMap = Arc<Mutex<Option<HashMap<RecordId, Details>>>>;
+impl Entry {
+    fn from_summary(s: RecordSummary) -> Entry {
+        Entry {
+            id: s.record_id,
+            template_id: s.template_id,
+            category: s.category,
+            name: s.standard_name.unwrap_or_default(),
+            workflow: s.workflow_status.parse().unwrap_or(WorkflowStatus::Draft),
+            township: s.township,
+            roman: s.roman.unwrap_or_default(),
+            todo: s.registrar.is_none(),
+        }
+    }
+
+    fn status(&self) -> EntryStatus {
+        status_of(self.workflow, self.todo)
+    }
+}
 
 /// Where unlocking spent its time; key derivation is deliberately slow and reported apart.
 #[derive(Debug, Clone, Copy, Default)]
@@ -66,7 +80,6 @@ pub struct Session {
     actor: Actor,
     entries: Vec<Entry>,
     pos: HashMap<RecordId, usize>,
-    details: DetailsMap,
     /// The last filter and the entry positions it selected, so paging is O(page).
     cache: Option<(ListFilter, Vec<usize>)>,
     timings: UnlockTimings,
@@ -88,20 +101,6 @@ fn status_of(workflow: WorkflowStatus, todo: bool) -> EntryStatus {
         WorkflowStatus::Complete => EntryStatus::Complete,
         WorkflowStatus::Reviewed => EntryStatus::Reviewed,
         WorkflowStatus::Returned => EntryStatus::Returned,
-    }
-}
-
-fn details_of(r: &Record) -> Details {
-    let township = r
-        .fields
-        .get("admin_areas")
-        .and_then(Value::as_array)
-        .and_then(|a| a.iter().filter_map(Value::as_str).find(|c| c.len() >= 9))
-        .map(|c| c[..9].to_owned());
-    Details {
-        township,
-        roman: r.text("roman").unwrap_or_default().to_owned(),
-        todo: r.text("registrar").is_none(),
     }
 }
 
@@ -144,7 +143,6 @@ impl Session {
             actor: Actor::new(surveyor_name()),
             entries: Vec::new(),
             pos: HashMap::new(),
-            details: Arc::new(Mutex::new(None)),
             cache: None,
             timings: UnlockTimings::default(),
         };
@@ -170,28 +168,7 @@ impl Session {
                 ..Default::default()
             })
             .map_err(store_err)?;
-        let mut details = HashMap::with_capacity(all.len());
-        self.entries = all
-            .into_iter()
-            .map(|s| {
-                details.insert(
-                    s.record_id,
-                    Details {
-                        township: s.township,
-                        roman: s.roman.unwrap_or_default(),
-                        todo: s.registrar.is_none(),
-                    },
-                );
-                Entry {
-                    id: s.record_id,
-                    template_id: s.template_id,
-                    category: s.category,
-                    name: s.standard_name.unwrap_or_default(),
-                    workflow: s.workflow_status.parse().unwrap_or(WorkflowStatus::Draft),
-                }
-            })
-            .collect();
-        *self.details.lock().unwrap_or_else(|e| e.into_inner()) = Some(details);
+        self.entries = all.into_iter().map(Entry::from_summary).collect();
         self.pos = self
             .entries
             .iter()
@@ -200,11 +177,6 @@ impl Session {
             .collect();
         self.cache = None;
         Ok(())
-    }
-
-    fn with_details<T>(&self, f: impl FnOnce(Option<&HashMap<RecordId, Details>>) -> T) -> T {
-        let g = self.details.lock().unwrap_or_else(|e| e.into_inner());
-        f(g.as_ref())
     }
 
     /// The open file and its size.
@@ -232,14 +204,11 @@ impl Session {
             })
             .collect();
         let templates = self.catalog.templates().iter().map(template_dto).collect();
-        let counties: HashSet<String> = self.with_details(|d| {
-            d.map(|m| {
-                m.values()
-                    .filter_map(|x| x.township.as_ref().map(|t| t[..6].to_owned()))
-                    .collect()
-            })
-            .unwrap_or_default()
-        });
+        let counties: HashSet<String> = self
+            .entries
+            .iter()
+            .filter_map(|e| e.township.as_ref().map(|t| t[..6].to_owned()))
+            .collect();
         Ok(CatalogDto {
             categories,
             templates,
@@ -251,14 +220,11 @@ impl Session {
     pub fn home_summary(&self) -> Result<HomeSummary, AppError> {
         let mut total = StatusCounts::default();
         let mut by_tpl: HashMap<&str, StatusCounts> = HashMap::new();
-        self.with_details(|d| {
-            for e in &self.entries {
-                let todo = d.and_then(|m| m.get(&e.id)).is_some_and(|x| x.todo);
-                let st = status_of(e.workflow, todo);
-                total.bump(st);
-                by_tpl.entry(e.template_id.as_str()).or_default().bump(st);
-            }
-        });
+        for e in &self.entries {
+            let st = e.status();
+            total.bump(st);
+            by_tpl.entry(e.template_id.as_str()).or_default().bump(st);
+        }
         let mut categories = Vec::new();
         for c in self.catalog.categories() {
             let mut counts = StatusCounts::default();
@@ -305,24 +271,20 @@ impl Session {
             self.cache = Some((filter.clone(), sel));
         }
         let sel = self.cache.as_ref().map(|c| c.1.as_slice()).unwrap_or(&[]);
-        let rows = self.with_details(|d| {
-            sel.iter()
-                .skip(offset as usize)
-                .take(limit.min(1000) as usize)
-                .filter_map(|&i| self.entries.get(i))
-                .map(|e| {
-                    let det = d.and_then(|m| m.get(&e.id));
-                    ListRow {
-                        id: e.id.to_string(),
-                        name: e.name.clone(),
-                        roman: det.map(|x| x.roman.clone()).unwrap_or_default(),
-                        template_id: e.template_id.clone(),
-                        status: status_of(e.workflow, det.is_some_and(|x| x.todo)),
-                        township: det.and_then(|x| x.township.clone()),
-                    }
-                })
-                .collect()
-        });
+        let rows = sel
+            .iter()
+            .skip(offset as usize)
+            .take(limit.min(1000) as usize)
+            .filter_map(|&i| self.entries.get(i))
+            .map(|e| ListRow {
+                id: e.id.to_string(),
+                name: e.name.clone(),
+                roman: e.roman.clone(),
+                template_id: e.template_id.clone(),
+                status: e.status(),
+                township: e.township.clone(),
+            })
+            .collect();
         Ok(ListPage {
             total: sel.len() as u32,
             offset,
@@ -347,24 +309,21 @@ impl Session {
                     Some(hits.into_iter().map(|s| s.record_id).collect())
                 }
             };
-        Ok(self.with_details(|d| {
-            self.entries
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| f.category.as_ref().is_none_or(|c| &e.category == c))
-                .filter(|(_, e)| f.template_id.as_ref().is_none_or(|t| &e.template_id == t))
-                .filter(|(_, e)| allowed.as_ref().is_none_or(|a| a.contains(&e.id)))
-                .filter(|(_, e)| {
-                    let det = d.and_then(|m| m.get(&e.id));
-                    let st = status_of(e.workflow, det.is_some_and(|x| x.todo));
-                    f.status.as_ref().is_none_or(|s| *s == st)
-                        && f.township
-                            .as_ref()
-                            .is_none_or(|t| det.and_then(|x| x.township.as_ref()) == Some(t))
-                })
-                .map(|(i, _)| i)
-                .collect()
-        }))
+        Ok(self
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| f.category.as_ref().is_none_or(|c| &e.category == c))
+            .filter(|(_, e)| f.template_id.as_ref().is_none_or(|t| &e.template_id == t))
+            .filter(|(_, e)| allowed.as_ref().is_none_or(|a| a.contains(&e.id)))
+            .filter(|(_, e)| f.status.as_ref().is_none_or(|s| *s == e.status()))
+            .filter(|(_, e)| {
+                f.township
+                    .as_ref()
+                    .is_none_or(|t| e.township.as_ref() == Some(t))
+            })
+            .map(|(i, _)| i)
+            .collect())
     }
 
     /// The generated form of a template.
@@ -491,7 +450,7 @@ impl Session {
         self.store
             .put_record(&r, &self.actor, None, &keys)
             .map_err(store_err)?;
-        self.index_put(&r, workflow);
+        self.index_put(&r.record_id)?;
         Ok(SaveOutcome {
             status: status_of(workflow, false),
             findings,
@@ -499,34 +458,22 @@ impl Session {
         })
     }
 
-    fn index_put(&mut self, r: &Record, workflow: WorkflowStatus) {
-        let e = Entry {
-            id: r.record_id,
-            template_id: r.template.id.clone(),
-            category: self
-                .catalog
-                .template(&r.template.id)
-                .map(|t| t.category.clone())
-                .unwrap_or_default(),
-            name: r.standard_name().unwrap_or_default().to_owned(),
-            workflow,
+    /// Refreshes one entry of the index from the store's listing columns, so the list
+    /// shows exactly what a fresh unlock would.
+    fn index_put(&mut self, id: &RecordId) -> Result<(), AppError> {
+        let Some(summary) = self.store.summary(id).map_err(store_err)? else {
+            return Ok(());
         };
-        match self.pos.get(&r.record_id) {
+        let e = Entry::from_summary(summary);
+        match self.pos.get(id) {
             Some(&i) => self.entries[i] = e,
             None => {
-                self.pos.insert(r.record_id, self.entries.len());
+                self.pos.insert(*id, self.entries.len());
                 self.entries.push(e);
             }
         }
-        if let Some(m) = self
-            .details
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .as_mut()
-        {
-            m.insert(r.record_id, details_of(r));
-        }
         self.cache = None;
+        Ok(())
     }
 
     /// Live romanisation of a name for the form.
