@@ -7,6 +7,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// mimalloc instead of glibc's allocator: a bulk import prepares records on one thread and
+/// writes them on another, and glibc's arenas made those cross-thread frees a tenth of
+/// the import's time (see docs/benchmarks/store.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 // Output macros shared by the subcommand modules below (textual macro scope).
 /// Writes a line to stdout, ignoring a closed pipe (`toponym templates | head`).
 macro_rules! outln {

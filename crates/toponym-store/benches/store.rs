@@ -18,6 +18,10 @@ use serde_json::json;
 use toponym_core::{Geometry, IdGenerator, Record, SeededIdGenerator, TemplateRef};
 use toponym_store::{derive_key, Actor, KdfParams, Passphrase, SearchKeys, Store};
 
+/// The allocator the shipped binaries (CLI and app) use.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Named seed for the synthetic survey.
 const BENCH_SEED: u64 = 0xBE7C_2026;
 
@@ -199,6 +203,12 @@ fn run(dir: &Path, encrypted: bool, scale: f64) -> Figures {
 
     // Insert 100 000 in one transaction.
     let p = dir.join(format!("{label}-100k.toponym"));
+    // A repeated run starts from a new file.
+    for suffix in ["", "-wal", "-shm", ".toponym-kdf"] {
+        let mut q = p.clone().into_os_string();
+        q.push(suffix);
+        let _ = std::fs::remove_file(q);
+    }
     let mut store = create(&p, encrypted);
     let (t, cpu) = fill(&mut store, n_small, BENCH_SEED);
     let insert_per_s = n_small as f64 / t.as_secs_f64();
@@ -208,6 +218,14 @@ fn run(dir: &Path, encrypted: bool, scale: f64) -> Figures {
         t.as_secs_f64(),
         cpu.as_secs_f64(),
         n_small as f64 / cpu.as_secs_f64()
+    );
+    let size_mib = |p: &Path| std::fs::metadata(p).map_or(0.0, |m| m.len() as f64 / 1048576.0);
+    let mut wal = p.clone().into_os_string();
+    wal.push("-wal");
+    println!(
+        "[{label}] written: WAL {:.1} MiB (database file {:.1} MiB before the checkpoint)",
+        size_mib(Path::new(&wal)),
+        size_mib(&p)
     );
     // The commit returned once the WAL was fsynced; copying it into the database file
     // is the background checkpointer's job. Measured here on its own for transparency.
@@ -348,6 +366,16 @@ fn main() {
         create_kdf.as_secs_f64() * 1e3
     );
 
+    // Insert-only runs can be repeated (encrypted and plain in turn) to see the spread on
+    // a shared machine: TOPONYM_BENCH_ONLY=insert TOPONYM_BENCH_REPS=3.
+    let reps: usize = std::env::var("TOPONYM_BENCH_REPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    for _ in 1..reps {
+        run(dir.path(), true, scale);
+        run(dir.path(), false, scale);
+    }
     let enc = run(dir.path(), true, scale);
     let plain = run(dir.path(), false, scale);
     println!("\nencryption cost (encrypted / plain; >1 = slower):");

@@ -23,6 +23,7 @@ mod media;
 mod migrate;
 mod names;
 mod reference;
+mod rtree_pack;
 mod store;
 
 pub use audit::{AuditEntry, AuditVerification};

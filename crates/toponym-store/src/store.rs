@@ -600,6 +600,111 @@ fn insert_box(conn: &Connection, b: &BoxRow) -> Result<()> {
     Ok(())
 }
 
+/// Below this many new box entries a batch is always inserted entry by entry.
+const BULK_BOXES_MIN: usize = 1024;
+
+/// Writes new box entries. A batch at least as large as the index already is (a survey's
+/// first import, a merge into a new gazetteer) rebuilds the whole index as a packed
+/// R*Tree (see [`crate::rtree_pack`]); otherwise each entry is inserted, in key order.
+fn write_boxes(conn: &Connection, mut boxes: Vec<BoxRow>) -> Result<()> {
+    if boxes.len() >= BULK_BOXES_MIN {
+        let stored: i64 =
+            conn.query_row("SELECT count(*) FROM record_boxes_rowid", [], |r| r.get(0))?;
+        if stored as usize <= boxes.len() {
+            if stored > 0 {
+                boxes.extend(read_boxes(conn)?);
+                conn.execute_batch("DELETE FROM record_boxes_rowid;")?;
+            }
+            boxes.sort_unstable_by_key(|b| b.id);
+            return pack_boxes(conn, &boxes);
+        }
+    }
+    boxes.sort_unstable_by_key(|b| b.id);
+    for b in &boxes {
+        insert_box(conn, b)?;
+    }
+    Ok(())
+}
+
+/// Every stored box entry, with its exact box from the auxiliary columns.
+fn read_boxes(conn: &Connection) -> Result<Vec<BoxRow>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT b.id, b.rid, {BOX_SUMMARY_COLS} FROM record_boxes b"
+    ))?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let rep = match (r.get::<_, Option<f64>>(8)?, r.get::<_, Option<f64>>(9)?) {
+            (Some(x), Some(y)) => Some([x, y]),
+            _ => None,
+        };
+        out.push(BoxRow {
+            id: r.get(0)?,
+            rid: r.get(1)?,
+            record_id: r.get(2)?,
+            template_id: r.get(3)?,
+            category: r.get(4)?,
+            standard_name: r.get(5)?,
+            workflow_status: r.get(6)?,
+            secrecy: r.get(7)?,
+            rep,
+            bbox: [r.get(10)?, r.get(11)?, r.get(12)?, r.get(13)?],
+            township: r.get(14)?,
+            roman: r.get(15)?,
+            registrar: r.get(16)?,
+            geom: r.get(17)?,
+        });
+    }
+    Ok(out)
+}
+
+/// Writes `boxes` (sorted by id; the index holds nothing else) as a packed R*Tree.
+fn pack_boxes(conn: &Connection, boxes: &[BoxRow]) -> Result<()> {
+    use crate::rtree_pack::{round_down, round_up, write_packed};
+    let cells: Vec<(i64, [f32; 4])> = boxes
+        .iter()
+        .map(|b| {
+            let [w, s, e, n] = b.bbox;
+            (
+                b.id,
+                [round_down(w), round_up(e), round_down(s), round_up(n)],
+            )
+        })
+        .collect();
+    let leaves = write_packed(conn, "record_boxes", &cells)?;
+    // The auxiliary columns a0… in the order record_boxes declares them.
+    let mut put = conn.prepare_cached(
+        "INSERT INTO record_boxes_rowid (rowid, nodeno, a0, a1, a2, a3, a4, a5, a6, a7, a8,
+             a9, a10, a11, a12, a13, a14, a15, a16)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18, ?19)",
+    )?;
+    for (b, leaf) in boxes.iter().zip(leaves) {
+        put.execute(params![
+            b.id,
+            leaf,
+            b.rid,
+            b.record_id,
+            b.template_id,
+            b.category,
+            b.standard_name,
+            b.workflow_status,
+            b.secrecy,
+            b.township,
+            b.roman,
+            b.registrar,
+            b.rep.map(|p| p[0]),
+            b.rep.map(|p| p[1]),
+            b.bbox[0],
+            b.bbox[1],
+            b.bbox[2],
+            b.bbox[3],
+            b.geom,
+        ])?;
+    }
+    Ok(())
+}
+
 /// Writes the pending box entries and name keys, each in key order.
 fn flush_pending(conn: &Connection, state: &mut TxState) -> Result<()> {
     let mut boxes = Vec::with_capacity(state.pending.len());
@@ -608,10 +713,7 @@ fn flush_pending(conn: &Connection, state: &mut TxState) -> Result<()> {
         boxes.extend(p.boxed);
         keys.extend(p.keys.into_iter().map(|(k, kind, pos)| (k, rid, kind, pos)));
     }
-    boxes.sort_unstable_by_key(|b| b.id);
-    for b in &boxes {
-        insert_box(conn, b)?;
-    }
+    write_boxes(conn, boxes)?;
     keys.sort_unstable();
     let mut ins = conn.prepare_cached(
         "INSERT OR IGNORE INTO name_keys (key, rid, kind, pos) VALUES (?1, ?2, ?3, ?4)",
@@ -641,6 +743,41 @@ fn record_loc_key(rid: i64, rep: Option<[f64; 2]>, bbox: [f64; 4]) -> i64 {
     loc_key(point, rid)
 }
 
+/// The records row of a write; both statements below bind the same 26 values.
+macro_rules! records_upsert {
+    ($conflict:literal) => {
+        concat!(
+            "INSERT INTO records (rid, record_id, template_id, template_version, template_hash,
+                 category, class_code, standard_name, place_code, census_status,
+                 workflow_status, secrecy, township, roman, registrar, loc_key, geom, rep_lon,
+                 rep_lat, min_x, min_y, max_x, max_y, revision, updated_at_us, pinyin_keys,
+                 attributes)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                     ?17, ?18, ?19, ?20, ?21, ?22, ?23, 1, ?24, ?25, ?26) ",
+            $conflict
+        )
+    };
+}
+
+/// A new record under a new rid; nothing happens if its record_id is stored already.
+const INSERT_NEW_RECORD: &str = records_upsert!("ON CONFLICT (record_id) DO NOTHING");
+
+/// A stored record rewritten in place under its rid.
+const UPDATE_RECORD: &str = records_upsert!(
+    "ON CONFLICT (rid) DO UPDATE SET
+         template_id = excluded.template_id, template_version = excluded.template_version,
+         template_hash = excluded.template_hash, category = excluded.category,
+         class_code = excluded.class_code, standard_name = excluded.standard_name,
+         place_code = excluded.place_code, census_status = excluded.census_status,
+         workflow_status = excluded.workflow_status, secrecy = excluded.secrecy,
+         township = excluded.township, roman = excluded.roman,
+         registrar = excluded.registrar, loc_key = excluded.loc_key, geom = excluded.geom,
+         rep_lon = excluded.rep_lon, rep_lat = excluded.rep_lat, min_x = excluded.min_x,
+         min_y = excluded.min_y, max_x = excluded.max_x, max_y = excluded.max_y,
+         revision = records.revision + 1, updated_at_us = excluded.updated_at_us,
+         pinyin_keys = excluded.pinyin_keys, attributes = excluded.attributes"
+);
+
 /// Writes one record inside the caller's transaction. Returns whether anything changed.
 #[allow(clippy::too_many_arguments)]
 fn put_in(
@@ -659,100 +796,90 @@ fn put_in(
         keys,
         created,
     } = prep;
-    let existing: Option<(i64, Record, String, Option<i64>)> = {
+    // A new record is the common case (every bulk import): insert it straight away under
+    // the next rid; the UNIQUE index on record_id turns that insert into a no-op when the
+    // record exists, and only then is the stored version read, diffed and updated. This
+    // saves a lookup per new record.
+    let next_rid = match state.next_rid {
+        Some(n) => n,
+        None => conn.query_row("SELECT coalesce(max(rid), 0) + 1 FROM records", [], |r| {
+            r.get(0)
+        })?,
+    };
+    if next_rid >= 1 << RID_BITS {
+        return Err(StoreError::Corrupt {
+            what: "records".into(),
+            detail: format!("record number {next_rid} exceeds the 2^31 a survey can hold"),
+        });
+    }
+    let [w, s, e, n] = row.bbox.map_or([None; 4], |b| b.map(Some));
+    let loc_for = |rid: i64| row.bbox.map(|b| record_loc_key(rid, row.rep, b));
+    let write = |sql: &str, rid: i64, loc: Option<i64>| -> Result<usize> {
+        Ok(conn.prepare_cached(sql)?.execute(params![
+            rid,
+            id,
+            record.template.id,
+            record.template.version,
+            record.template.hash,
+            row.category,
+            row.class_code,
+            row.standard_name,
+            row.place_code,
+            row.census_status,
+            row.workflow_status,
+            row.secrecy,
+            row.township,
+            row.roman,
+            row.registrar,
+            loc,
+            row.geom,
+            row.rep.map(|p| p[0]),
+            row.rep.map(|p| p[1]),
+            w,
+            s,
+            e,
+            n,
+            at_us,
+            pinyin_json,
+            row.attributes,
+        ])?)
+    };
+    let mut existing: Option<(Record, String, Option<i64>)> = None;
+    let (rid, loc, changes) = if write(INSERT_NEW_RECORD, next_rid, loc_for(next_rid))? == 1 {
+        state.next_rid = Some(next_rid + 1);
+        let change = Change {
+            field: "*".into(),
+            old: None,
+            new: Some(created),
+        };
+        (next_rid, loc_for(next_rid), vec![change])
+    } else {
+        state.next_rid = Some(next_rid);
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT {RECORD_COLS}, rid, pinyin_keys, loc_key FROM records WHERE record_id = ?1"
         ))?;
         let mut rows = stmt.query([&id])?;
-        match rows.next()? {
-            Some(r) => Some((r.get(6)?, record_from_row(r)?, r.get(7)?, r.get(8)?)),
-            None => None,
+        let Some(r) = rows.next()? else {
+            return Err(StoreError::Corrupt {
+                what: format!("record {id}"),
+                detail: "neither inserted nor found by its id".into(),
+            });
+        };
+        let rid: i64 = r.get(6)?;
+        let old = record_from_row(r)?;
+        let old_pinyin: String = r.get(7)?;
+        let old_loc: Option<i64> = r.get(8)?;
+        drop(rows);
+        let changes = diff(&old, record);
+        if changes.is_empty() && old_pinyin == pinyin_json {
+            return Ok(false);
         }
+        let loc = loc_for(rid);
+        write(UPDATE_RECORD, rid, loc)?;
+        existing = Some((old, old_pinyin, old_loc));
+        (rid, loc, changes)
     };
-    let (rid, changes) = match &existing {
-        None => {
-            let rid = match state.next_rid {
-                Some(n) => n,
-                None => {
-                    conn.query_row("SELECT coalesce(max(rid), 0) + 1 FROM records", [], |r| {
-                        r.get(0)
-                    })?
-                }
-            };
-            if rid >= 1 << RID_BITS {
-                return Err(StoreError::Corrupt {
-                    what: "records".into(),
-                    detail: format!("record number {rid} exceeds the 2^31 a survey can hold"),
-                });
-            }
-            state.next_rid = Some(rid + 1);
-            let change = Change {
-                field: "*".into(),
-                old: None,
-                new: Some(created),
-            };
-            (rid, vec![change])
-        }
-        Some((rid, old, old_pinyin, _)) => {
-            let changes = diff(old, record);
-            if changes.is_empty() && *old_pinyin == pinyin_json {
-                return Ok(false);
-            }
-            (*rid, changes)
-        }
-    };
-    let [w, s, e, n] = row.bbox.map_or([None; 4], |b| b.map(Some));
-    let loc = row.bbox.map(|b| record_loc_key(rid, row.rep, b));
-    // One statement for both cases: a new rid inserts, a known rid updates in place.
-    conn.prepare_cached(
-        "INSERT INTO records (rid, record_id, template_id, template_version, template_hash,
-             category, class_code, standard_name, place_code, census_status, workflow_status,
-             secrecy, township, roman, registrar, loc_key, geom, rep_lon, rep_lat,
-             min_x, min_y, max_x, max_y, revision, updated_at_us, pinyin_keys, attributes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                 ?18, ?19, ?20, ?21, ?22, ?23, 1, ?24, ?25, ?26)
-         ON CONFLICT (rid) DO UPDATE SET
-             template_id = excluded.template_id, template_version = excluded.template_version,
-             template_hash = excluded.template_hash, category = excluded.category,
-             class_code = excluded.class_code, standard_name = excluded.standard_name,
-             place_code = excluded.place_code, census_status = excluded.census_status,
-             workflow_status = excluded.workflow_status, secrecy = excluded.secrecy,
-             township = excluded.township, roman = excluded.roman,
-             registrar = excluded.registrar, loc_key = excluded.loc_key, geom = excluded.geom,
-             rep_lon = excluded.rep_lon, rep_lat = excluded.rep_lat, min_x = excluded.min_x,
-             min_y = excluded.min_y, max_x = excluded.max_x, max_y = excluded.max_y,
-             revision = records.revision + 1, updated_at_us = excluded.updated_at_us,
-             pinyin_keys = excluded.pinyin_keys, attributes = excluded.attributes",
-    )?
-    .execute(params![
-        rid,
-        id,
-        record.template.id,
-        record.template.version,
-        record.template.hash,
-        row.category,
-        row.class_code,
-        row.standard_name,
-        row.place_code,
-        row.census_status,
-        row.workflow_status,
-        row.secrecy,
-        row.township,
-        row.roman,
-        row.registrar,
-        loc,
-        row.geom,
-        row.rep.map(|p| p[0]),
-        row.rep.map(|p| p[1]),
-        w,
-        s,
-        e,
-        n,
-        at_us,
-        pinyin_json,
-        row.attributes,
-    ])?;
-    if let Some((_, old, old_pinyin, old_loc)) = &existing {
+    if let Some((old, old_pinyin, old_loc)) = &existing {
         // Written earlier in this transaction: its entries are still pending, not stored.
         state.pending.remove(&rid);
         if let Some(k) = old_loc {
@@ -1091,7 +1218,10 @@ impl Store {
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
-    /// `PRAGMA integrity_check`: `"ok"` or the problems found, one per line.
+    /// `PRAGMA integrity_check`: `"ok"` or the problems found, one per line. Since SQLite
+    /// 3.44 this includes the R*Tree module's own check of the box index (node boxes
+    /// contain their children, every entry sits in exactly one leaf, the shadow tables
+    /// agree), which the packed bulk load relies on in its tests.
     pub fn integrity_check(&self) -> Result<String> {
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
         let lines: Vec<String> = stmt
@@ -1164,17 +1294,22 @@ impl Store {
                 return Ok(n);
             }
             // JSON, GeoPackage blobs and name keys are made on a second thread while this
-            // one writes; the bounded channel keeps at most a few hundred ahead.
+            // one writes. They travel in chunks: one hand-over (and thread wake-up) per
+            // record cost more than the preparation itself. The bounded channel keeps at
+            // most a few chunks ahead.
+            const CHUNK: usize = 256;
             std::thread::scope(|scope| {
-                let (send, recv) = std::sync::mpsc::sync_channel(256);
+                let (send, recv) = std::sync::mpsc::sync_channel::<Vec<Result<Prepared>>>(4);
                 scope.spawn(move || {
-                    for (r, k) in records {
-                        if send.send(prepare(r, k)).is_err() {
+                    for chunk in records.chunks(CHUNK) {
+                        let prepared = chunk.iter().map(|(r, k)| prepare(r, k)).collect();
+                        if send.send(prepared).is_err() {
                             break; // the writer stopped at an error
                         }
                     }
                 });
-                for ((r, _), prep) in records.iter().zip(recv.iter()) {
+                let prepared = recv.iter().flatten();
+                for ((r, _), prep) in records.iter().zip(prepared) {
                     n += usize::from(tx.put_prepared(r, prep?, actor, reason)?);
                 }
                 Ok(n)

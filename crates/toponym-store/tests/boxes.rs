@@ -220,3 +220,58 @@ fn the_wal_reaches_the_database_file_while_the_store_stays_open() {
     }
     assert_eq!(store.count().unwrap(), 2000);
 }
+
+#[test]
+fn a_packed_box_index_stays_correct_through_small_writes_moves_and_a_rebuild() {
+    let (survey, mut store) = new_survey();
+    let mut rng = ChaCha8Rng::seed_from_u64(SEED ^ 7);
+    let ids = SeededIdGenerator::new(1_714_550_400_000, SEED ^ 7);
+    let actor = Actor::new("王测");
+    let batch = |rs: &[Record]| -> Vec<_> {
+        rs.iter()
+            .map(|r| (r.clone(), SearchKeys::default()))
+            .collect()
+    };
+    // A first import into an empty index: written as a packed tree.
+    let mut records: Vec<Record> = (0..5000).map(|_| random_record(&mut rng, &ids)).collect();
+    store.put_records(&batch(&records), &actor, None).unwrap();
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    check_boxes(&store, &records, &mut rng);
+
+    // A small batch and single records go into the packed tree entry by entry.
+    let more: Vec<Record> = (0..200).map(|_| random_record(&mut rng, &ids)).collect();
+    store.put_records(&batch(&more), &actor, None).unwrap();
+    let one = random_record(&mut rng, &ids);
+    store
+        .put_record(&one, &actor, None, &SearchKeys::default())
+        .unwrap();
+    records.extend(more);
+    records.push(one);
+    // Moves delete entries from packed leaves (some underflow and are reinserted).
+    for r in records.iter_mut().step_by(3) {
+        let mut m = random_record(&mut rng, &ids);
+        m.record_id = r.record_id;
+        *r = m;
+    }
+    let moved: Vec<Record> = records.iter().step_by(3).cloned().collect();
+    store.put_records(&batch(&moved), &actor, None).unwrap();
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    check_boxes(&store, &records, &mut rng);
+
+    // A batch larger than the index rebuilds it packed, keeping the stored entries.
+    let big: Vec<Record> = (0..6000).map(|_| random_record(&mut rng, &ids)).collect();
+    store.put_records(&batch(&big), &actor, None).unwrap();
+    records.extend(big);
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    check_boxes(&store, &records, &mut rng);
+    drop(store);
+
+    let store = Store::open(&survey.path, &pass()).unwrap();
+    assert_eq!(store.count().unwrap(), records.len() as u64);
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    check_boxes(&store, &records, &mut rng);
+    assert_eq!(
+        store.query_bbox([116.0, 35.0, 118.0, 37.0]).unwrap().len(),
+        records.len()
+    );
+}
