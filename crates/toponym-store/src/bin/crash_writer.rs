@@ -38,7 +38,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let (Some(db), Some(seed)) = (args.get(1), args.get(2).and_then(|s| s.parse::<u64>().ok()))
     else {
-        eprintln!("usage: toponym-store-crash-writer <db> <seed>");
+        eprintln!("usage: toponym-store-crash-writer <db> <seed> [bulk=<n>]");
         return ExitCode::from(2);
     };
     let pass = Passphrase::new(std::env::var("TOPONYM_PASSPHRASE").unwrap_or_default());
@@ -54,8 +54,16 @@ fn main() -> ExitCode {
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "ready");
     let _ = out.flush();
+    // `bulk=<n>`: the first batch has n records, enough to take the packed box-index path.
+    let first = args
+        .get(3)
+        .and_then(|a| a.strip_prefix("bulk="))
+        .and_then(|n| n.parse::<u64>().ok());
     for batch in 0u64.. {
-        let size = 1 + (batch % 5);
+        let size = match first {
+            Some(n) if batch == 0 => n,
+            _ => 1 + (batch % 5),
+        };
         let records: Vec<(Record, SearchKeys)> = (0..size)
             .map(|i| (record(&ids, batch * 10 + i), SearchKeys::default()))
             .collect();
