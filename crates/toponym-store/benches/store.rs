@@ -149,30 +149,46 @@ fn thread_cpu() -> Duration {
         .unwrap_or_default()
 }
 
+/// Minor page faults of the whole process so far (/proc/self/stat field 10): fresh memory
+/// is expensive on this virtual machine, so the insert figures print how much was touched.
+fn minor_faults() -> u64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let rest = &s[s.rfind(')')? + 2..];
+            rest.split_whitespace().nth(7)?.parse().ok()
+        })
+        .unwrap_or(0)
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
 }
 
-/// Inserts `n` records in transactions of up to 100 000; returns (wall, thread CPU).
-fn fill(store: &mut Store, n: usize, seed: u64) -> (Duration, Duration) {
+/// Inserts `n` records in transactions of up to 100 000; returns (wall, thread CPU, minor
+/// page faults).
+fn fill(store: &mut Store, n: usize, seed: u64) -> (Duration, Duration, u64) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let ids = SeededIdGenerator::new(1_714_550_400_000, seed);
     let actor = Actor::new("bench");
     let mut total = Duration::ZERO;
     let mut cpu = Duration::ZERO;
     let mut done = 0;
+    let mut faults = 0;
     while done < n {
         let chunk = (n - done).min(100_000);
         let batch: Vec<_> = (0..chunk).map(|_| make(&mut rng, &ids)).collect();
         let t = Instant::now();
         let c = thread_cpu();
+        let f = minor_faults();
         store.put_records(&batch, &actor, None).expect("insert");
         total += t.elapsed();
         cpu += thread_cpu() - c;
+        faults += minor_faults() - f;
         done += chunk;
     }
-    (total, cpu)
+    (total, cpu, faults)
 }
 
 fn create(path: &Path, encrypted: bool) -> Store {
@@ -210,11 +226,11 @@ fn run(dir: &Path, encrypted: bool, scale: f64) -> Figures {
         let _ = std::fs::remove_file(q);
     }
     let mut store = create(&p, encrypted);
-    let (t, cpu) = fill(&mut store, n_small, BENCH_SEED);
+    let (t, cpu, faults) = fill(&mut store, n_small, BENCH_SEED);
     let insert_per_s = n_small as f64 / t.as_secs_f64();
     println!(
         "[{label}] insert {n_small} records in one transaction: {:.2} s wall = {insert_per_s:.0} records/s; \
-         {:.2} s thread CPU = {:.0} records per CPU-second",
+         {:.2} s thread CPU = {:.0} records per CPU-second; {faults} minor page faults",
         t.as_secs_f64(),
         cpu.as_secs_f64(),
         n_small as f64 / cpu.as_secs_f64()
@@ -295,7 +311,7 @@ fn run(dir: &Path, encrypted: bool, scale: f64) -> Figures {
     // Bbox on the big store.
     let pb = dir.join(format!("{label}-1m.toponym"));
     let mut big = create(&pb, encrypted);
-    let (t, cpu) = fill(&mut big, n_big, BENCH_SEED + 1);
+    let (t, cpu, _) = fill(&mut big, n_big, BENCH_SEED + 1);
     println!(
         "[{label}] built {n_big}-record store in {:.1} s wall, {:.1} s thread CPU",
         t.as_secs_f64(),
