@@ -2,17 +2,13 @@
 //! one template, `validate` reports findings with the documented exit codes
 //! (0 ok, 1 ERROR/BLOCKER findings, 2 usage or input error).
 
+mod common;
+
+use common::toponym;
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
-
-fn toponym(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_toponym"))
-        .args(args)
-        .output()
-        .expect("run toponym")
-}
 
 fn golden(rel: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

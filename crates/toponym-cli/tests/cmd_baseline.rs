@@ -2,15 +2,9 @@
 //! tables, and a truncated source file that fails with file and line and changes nothing.
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] fns
 
-use std::process::{Command, Output};
+mod common;
 
-fn toponym(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_toponym"))
-        .args(args)
-        .env("TOPONYM_PASSPHRASE", "cli test")
-        .output()
-        .unwrap()
-}
+use common::toponym;
 
 fn init(dir: &std::path::Path) -> String {
     let s = dir.join("s.toponym").display().to_string();
@@ -83,7 +77,7 @@ fn a_truncated_file_exits_2_naming_file_and_line_and_imports_nothing() {
     );
     let store = toponym_ops::survey::open(
         std::path::Path::new(&s),
-        &toponym_ops::survey::Passphrase::new("cli test"),
+        &toponym_ops::survey::Passphrase::new(common::PASS),
     )
     .unwrap();
     assert!(store.investigation_list(None).unwrap().is_empty());

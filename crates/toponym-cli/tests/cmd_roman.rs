@@ -1,18 +1,10 @@
 //! End-to-end tests of `toponym roman`: the real binary, its text and `--json` output and its
 //! exit codes (0 ok, 1 refused name = BLOCKER, 2 usage error).
 
-use std::process::Command;
+mod common;
 
 fn toponym(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_toponym"))
-        .args(args)
-        .output()
-        .expect("run toponym");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::code_out_err(&common::toponym(args))
 }
 
 #[test]

@@ -7,21 +7,13 @@
 #![allow(clippy::unwrap_used)]
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-const PASS: &str = "测试口令 cli";
-
-fn toponym(args: &[&str], pass: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_toponym"))
-        .args(args)
-        .env("TOPONYM_PASSPHRASE", pass)
-        .env("TOPONYM_ACTOR", "王测")
-        .output()
-        .unwrap()
-}
+mod common;
+use common::{toponym_as, PASS};
 
 fn ok(args: &[&str]) -> String {
-    let out = toponym(args, PASS);
+    let out = toponym_as(args, PASS);
     assert!(
         out.status.success(),
         "toponym {args:?} failed: {}",
@@ -151,10 +143,10 @@ fn init_add_list_history_verify_export() {
     // 大汶河 is 内部: the export is refused (exit 2) until the flag is given.
     let out_gpkg = dir.path().join("out.gpkg");
     let gpkg = out_gpkg.to_str().unwrap();
-    let refused = toponym(&["survey", "export-gpkg", db, gpkg], PASS);
+    let refused = toponym_as(&["survey", "export-gpkg", db, gpkg], PASS);
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--allow-classified"));
-    let exported = toponym(
+    let exported = toponym_as(
         &["survey", "export-gpkg", db, gpkg, "--allow-classified"],
         PASS,
     );
@@ -189,18 +181,18 @@ fn wrong_passphrase_and_bad_input_exit_with_2() {
         "--kdf-passes",
         "1",
     ]);
-    let wrong = toponym(&["survey", "list", db], "not the passphrase");
+    let wrong = toponym_as(&["survey", "list", db], "not the passphrase");
     assert_eq!(wrong.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("wrong passphrase"));
 
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, "{\"record_id\": 5}").unwrap();
-    let out = toponym(&["survey", "add", db, bad.to_str().unwrap()], PASS);
+    let out = toponym_as(&["survey", "add", db, bad.to_str().unwrap()], PASS);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad.json"));
 
-    let out = toponym(&["survey", "list", db, "--bbox", "118,36,117,37"], PASS);
+    let out = toponym_as(&["survey", "list", db, "--bbox", "118,36,117,37"], PASS);
     assert_eq!(out.status.code(), Some(2));
-    let out = toponym(&["survey", "history", db, "not-a-uuid"], PASS);
+    let out = toponym_as(&["survey", "history", db, "not-a-uuid"], PASS);
     assert_eq!(out.status.code(), Some(2));
 }

@@ -8,20 +8,11 @@
 #![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+
+mod common;
+use common::toponym;
 
 use serde_json::Value;
-
-const PASS: &str = "测试口令 gate";
-
-fn toponym(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_toponym"))
-        .args(args)
-        .env("TOPONYM_PASSPHRASE", PASS)
-        .env("TOPONYM_ACTOR", "王测")
-        .output()
-        .unwrap()
-}
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

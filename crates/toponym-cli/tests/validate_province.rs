@@ -7,20 +7,11 @@
 #![allow(clippy::unwrap_used)]
 
 use std::path::Path;
-use std::process::{Command, Output};
+
+mod common;
+use common::toponym;
 
 use serde_json::Value;
-
-const PASS: &str = "测试口令 province";
-
-fn toponym(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_toponym"))
-        .args(args)
-        .env("TOPONYM_PASSPHRASE", PASS)
-        .env("TOPONYM_ACTOR", "王测")
-        .output()
-        .unwrap()
-}
 
 /// A clean sample record (its point is inside 泰山区), moved to `p` when given.
 fn record(dir: &Path, name: &str, p: Option<[f64; 2]>) -> String {
