@@ -221,14 +221,11 @@ fn connect(path: &Path, key: &DerivedKey, create: bool) -> Result<Connection> {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
     let conn = Connection::open_with_flags(path, flags)?;
-    if let Some(k) = key.sqlcipher_key_pragma() {
+    if let Some(pragmas) = key.sqlcipher_pragmas() {
         // A wrong key is reported as StoreError::WrongPassphrase; SQLCipher's own log
         // lines about failed page decryption would only confuse the person at the CLI.
         let _ = conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()));
-        conn.execute_batch(&format!(
-            "PRAGMA key = \"{k}\"; PRAGMA cipher_page_size = {};",
-            key.1
-        ))?;
+        conn.execute_batch(&pragmas)?;
     } else if create {
         conn.execute_batch(&format!("PRAGMA page_size = {};", key.1))?;
     }
@@ -1070,7 +1067,11 @@ impl Store {
         let path = path.as_ref();
         let salt = kdf::new_salt()?;
         let t0 = Instant::now();
-        let key = DerivedKey(Some(kdf::argon2(pass, &salt, params)?), kdf::PAGE_SIZE);
+        let key = DerivedKey(
+            Some(kdf::argon2(pass, &salt, params)?),
+            kdf::PAGE_SIZE,
+            kdf::HMAC,
+        );
         let kdf_time = t0.elapsed();
         let file = KdfFile {
             format_version: 1,
@@ -1079,6 +1080,7 @@ impl Store {
             params: Some(params),
             salt: Some(hex::encode(salt)),
             page_size: Some(kdf::PAGE_SIZE),
+            hmac: Some(kdf::HMAC.as_str().into()),
         };
         Self::create_with(path, &file, key, kdf_time)
     }
@@ -1093,11 +1095,12 @@ impl Store {
             params: None,
             salt: None,
             page_size: Some(kdf::PAGE_SIZE),
+            hmac: None,
         };
         Self::create_with(
             path.as_ref(),
             &file,
-            DerivedKey(None, kdf::PAGE_SIZE),
+            DerivedKey(None, kdf::PAGE_SIZE, kdf::Hmac::Sha512),
             Duration::ZERO,
         )
     }

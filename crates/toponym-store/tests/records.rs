@@ -483,14 +483,29 @@ fn a_version_1_file_is_upgraded_in_place_with_its_records_and_pinyin_keys() {
 
 #[test]
 fn a_survey_made_before_page_sizes_were_recorded_still_opens() {
-    // Earlier releases wrote 4 KiB SQLCipher pages and no page_size in the sidecar.
+    // Earlier releases wrote 4 KiB SQLCipher pages with HMAC-SHA512 and recorded neither
+    // in the sidecar.
     let (survey, store) = new_survey();
     drop(store);
     let sidecar = toponym_store::sidecar_path(&survey.path);
     let mut side: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sidecar).unwrap()).unwrap();
     assert_eq!(side["page_size"], 16384);
+    assert_eq!(side["hmac"], "sha256");
+    // The recorded HMAC is the one used: with another one the pages do not verify.
+    let mut other = side.clone();
+    other["hmac"] = serde_json::json!("sha512");
+    std::fs::write(&sidecar, other.to_string()).unwrap();
+    assert!(matches!(
+        Store::open(&survey.path, &pass()),
+        Err(StoreError::WrongPassphrase { .. })
+    ));
+    other["hmac"] = serde_json::json!("md5");
+    std::fs::write(&sidecar, other.to_string()).unwrap();
+    let err = Store::open(&survey.path, &pass()).unwrap_err();
+    assert!(err.to_string().contains("hmac \"md5\""), "{err}");
     side.as_object_mut().unwrap().remove("page_size");
+    side.as_object_mut().unwrap().remove("hmac");
     std::fs::write(&sidecar, side.to_string()).unwrap();
     for ext in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{ext}", survey.path.display()));
