@@ -12,6 +12,7 @@ use toponym_ops::app::dto::*;
 use toponym_ops::app::{self, AppError, Session};
 
 mod basemap;
+mod trace;
 
 /// What the window shares: the unlocked survey (if any) and how the app was started.
 pub struct AppState {
@@ -193,19 +194,14 @@ fn startup_from_env() -> StartupInfo {
 
 /// Builds and runs the app until the window closes.
 pub fn run() {
+    trace::init();
     let state = AppState {
         session: Mutex::new(None),
         startup: startup_from_env(),
         basemaps: basemap::Registry::default(),
     };
-    let result = tauri::Builder::default()
-        .manage(state)
-        .plugin(tauri_plugin_dialog::init())
-        .register_uri_scheme_protocol("basemap", |ctx, request| {
-            let st: State<'_, AppState> = tauri::Manager::state(ctx.app_handle());
-            st.basemaps.serve(&request)
-        })
-        .invoke_handler(tauri::generate_handler![
+    let handler: Box<dyn Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync> =
+        Box::new(tauri::generate_handler![
             startup_info,
             survey_unlock,
             survey_lock,
@@ -227,8 +223,38 @@ pub fn run() {
             map_layers,
             map_records,
             basemap_add,
-        ])
-        .run(tauri::generate_context!());
+        ]);
+    let app = tauri::Builder::default()
+        .manage(state)
+        .setup(|_| {
+            trace::mark("tauri setup hook (windows from the config created)");
+            Ok(())
+        })
+        .on_page_load(|_, payload| {
+            trace::mark(&format!(
+                "page load {:?}: {}",
+                payload.event(),
+                payload.url()
+            ));
+        })
+        .plugin(tauri_plugin_dialog::init())
+        .register_uri_scheme_protocol("basemap", |ctx, request| {
+            let st: State<'_, AppState> = tauri::Manager::state(ctx.app_handle());
+            st.basemaps.serve(&request)
+        })
+        .invoke_handler(move |invoke| {
+            trace::mark_first(&format!("first IPC call: {}", invoke.message.command()));
+            handler(invoke)
+        })
+        .build(tauri::generate_context!());
+    trace::mark("tauri app built");
+    let result = app.map(|app| {
+        app.run(|_, event| {
+            if let tauri::RunEvent::Ready = event {
+                trace::mark("event loop ready");
+            }
+        })
+    });
     if let Err(e) = result {
         eprintln!("toponym-app: cannot start the window: {e}");
         std::process::exit(1);

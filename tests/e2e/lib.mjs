@@ -86,7 +86,9 @@ export function freshHome(name) {
 /**
  * Starts tauri-driver and a WebDriver session on the app.
  * `opts.env` is added to the app's environment; `opts.wrap` (e.g. ['strace', …]) prefixes
- * the tauri-driver command so the whole process tree can be observed.
+ * the tauri-driver command so the whole process tree can be observed. `opts.home` keeps a
+ * given HOME; `opts.bus` (a D-Bus address, see `sessionBus`) runs the app on that session
+ * bus instead of a private one.
  */
 export async function launch(name, opts = {}) {
   // A session that fails to start (seen under heavy load: the new-session request times
@@ -120,7 +122,8 @@ async function launchOnce(name, opts) {
     ...(opts.env || {}),
   };
   // A private session bus per test, so D-Bus services started for the app end with it.
-  const driverCmd = ['dbus-run-session', '--', 'tauri-driver', '--port', String(port), '--native-port', String(nativePort)];
+  const driverCmd = [...(opts.bus ? [] : ['dbus-run-session', '--']), 'tauri-driver', '--port', String(port), '--native-port', String(nativePort)];
+  if (opts.bus) env.DBUS_SESSION_BUS_ADDRESS = opts.bus;
   const argv = [...(opts.wrap || []), ...driverCmd];
   const log = fs.openSync(path.join(dir, `tauri-driver-${Date.now()}.log`), 'w');
   const driver = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', log, log] });
@@ -157,15 +160,21 @@ async function launchOnce(name, opts) {
     appPid() {
       return descendants(driver.pid).find((p) => comm(p).startsWith('toponym-app'));
     },
-    /** When the app process started (ms since the epoch, 10 ms resolution, from /proc). */
+    /**
+     * When the app process started (ms since the epoch, 10 ms resolution, from /proc): its
+     * age (uptime now minus its start, both on the boot clock) subtracted from the wall
+     * clock now. Not `btime` plus the start: btime is whole seconds and the wall clock
+     * drifts from the boot clock, which put this up to about half a second off.
+     */
     appStartedAt() {
       const pid = this.appPid();
       if (!pid) return undefined;
       // Field 22 of /proc/<pid>/stat, after the parenthesised command name.
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
       const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
-      const btime = Number(/^btime (\d+)$/m.exec(fs.readFileSync('/proc/stat', 'utf8'))[1]);
-      return btime * 1000 + ticks * 10; // USER_HZ is 100 on Linux
+      const now = Date.now();
+      const uptime = Number(fs.readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+      return now - (uptime * 1000 - ticks * 10); // USER_HZ is 100 on Linux
     },
     async close() {
       try {
@@ -174,7 +183,8 @@ async function launchOnce(name, opts) {
         /* the app may already be gone (crash test) */
       }
       await endDriver(driver);
-      releaseHome(home);
+      // A kept HOME on a shared bus belongs to the caller, with the services on that bus.
+      if (!opts.bus) releaseHome(home);
     },
   };
   return session;
@@ -223,7 +233,7 @@ function killByHome(home, signal = 'SIGTERM') {
  * (a late D-Bus activation can start one while the app shuts down, so look twice), and
  * the document portal's FUSE mount in HOME/.cache/doc, which would block deleting HOME.
  */
-function releaseHome(home) {
+export function releaseHome(home) {
   killByHome(home);
   const until = Date.now() + 500;
   while (Date.now() < until) {
@@ -238,6 +248,31 @@ function releaseHome(home) {
       /* not mounted */
     }
   }
+}
+
+/**
+ * A long-lived session bus, as on a desktop: the D-Bus services the app activates (the
+ * desktop portal, the accessibility bus) stay up between launches, instead of starting
+ * again with a private bus for every session. Started with `env` (its services inherit
+ * it); `end()` stops the bus by pid and releases `env.HOME`.
+ */
+export function sessionBus(env) {
+  const out = execFileSync('dbus-daemon', ['--session', '--fork', '--print-address=1', '--print-pid=1'], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
+  const [address, pid] = out.trim().split('\n');
+  return {
+    address,
+    end() {
+      try {
+        process.kill(Number(pid), 'SIGTERM');
+      } catch {
+        /* already ended */
+      }
+      if (env.HOME) releaseHome(env.HOME);
+    },
+  };
 }
 
 export const by = (id) => `[data-testid="${id}"]`;

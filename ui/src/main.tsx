@@ -3,19 +3,19 @@
 // language and the catalogue loaded once after unlock.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
 import { api, type CatalogDto } from './api';
 import { lang, setLang, t, type Lang } from './i18n';
 import { useValue } from './signal';
 import { Unlock } from './screens/Unlock';
-import { Home } from './screens/Home';
+import { Home, seedHome } from './screens/Home';
 import { List } from './screens/List';
 import { MapScreen } from './screens/MapScreen';
 import { FormScreen } from './screens/FormScreen';
 import { recordNetworkAttempts } from './netguard';
 import { mark } from './perf';
 
+mark('app-script');
 recordNetworkAttempts();
 
 export type Screen =
@@ -37,7 +37,11 @@ function App() {
     return (
       <Unlock
         onUnlocked={async () => {
-          setCatalog(await api.catalog());
+          // The home needs both; asked for together, and shown in one render.
+          const [c, summary] = await Promise.all([api.catalog(), api.homeSummary()]);
+          mark('home-data');
+          seedHome(summary);
+          setCatalog(c);
           setScreen({ kind: 'home' });
         }}
       />
@@ -108,3 +112,4 @@ function App() {
 
 const root = document.getElementById('app');
 if (root) render(<App />, root);
+mark('app-rendered');

@@ -11,12 +11,17 @@
 // (for the form map ahead of time, while the surveyor looks at the home screen), moved
 // into the screen that shows it, and parked off-screen when that screen closes. The event
 // handlers are registered once and read the current screen's props through `ctx`.
+//
+// This module (with MapLibre, about 1 MB of script) is loaded lazily through `./map`, so
+// the unlock screen never waits for it.
 import * as maplibregl from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
 import type { GeoJSONSource, MapMouseEvent, MapLayerMouseEvent } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { Protocol } from 'pmtiles';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { BasemapDto, GeometryDto, MapLayers } from '../api';
+import type { BasemapDto, MapLayers } from '../api';
+import { geometryOf, verticesOf, type Editing, type GeomKind } from './geom';
 import { t } from '../i18n';
 import { mark } from '../perf';
 
@@ -31,44 +36,7 @@ declare global {
 }
 window.__toponymMaps = window.__toponymMaps || {};
 
-export type GeomKind = 'point' | 'line' | 'polygon';
-
-export interface Editing {
-  kind: GeomKind;
-  geometry: GeometryDto | null;
-  onChange: (g: GeometryDto | null) => void;
-}
-
 const EMPTY: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
-
-/** The vertices being edited, as a flat list, from whatever geometry the record holds. */
-export function verticesOf(g: GeometryDto | null): [number, number][] {
-  if (!g) return [];
-  switch (g.type) {
-    case 'Point':
-      return [g.coordinates];
-    case 'LineString':
-      return g.coordinates;
-    case 'Polygon': {
-      const ring = g.coordinates[0] ?? [];
-      // Drop the closing vertex while editing; it is added back on output.
-      return ring.length > 1 && ring[0][0] === ring[ring.length - 1][0] && ring[0][1] === ring[ring.length - 1][1]
-        ? ring.slice(0, -1)
-        : ring;
-    }
-    case 'MultiLineString':
-      return g.coordinates[0] ?? [];
-    case 'MultiPolygon':
-      return g.coordinates[0]?.[0]?.slice(0, -1) ?? [];
-  }
-}
-
-/** Builds the record geometry of `kind` from edited vertices (null while too few). */
-export function geometryOf(kind: GeomKind, v: [number, number][]): GeometryDto | null {
-  if (kind === 'point') return v.length ? { type: 'Point', coordinates: v[v.length - 1] } : null;
-  if (kind === 'line') return v.length >= 2 ? { type: 'LineString', coordinates: v } : null;
-  return v.length >= 3 ? { type: 'Polygon', coordinates: [[...v, v[0]]] } : null;
-}
 
 function editFeatures(kind: GeomKind, v: [number, number][]): GeoJSON.FeatureCollection {
   const features: GeoJSON.Feature[] = v.map((c, i) => ({

@@ -20,7 +20,8 @@ import {
   type RomanDto,
 } from '../api';
 import { FieldInput, FindingList, findingKey, label, useDebounced, type Value } from '../components/Fields';
-import { MapView, geometryOf, verticesOf, type GeomKind } from '../components/MapView';
+import { MapView } from '../components/map';
+import { geometryOf, verticesOf, type GeomKind } from '../components/geom';
 import { lang, pick, t, te, tm } from '../i18n';
 import { loadLayers } from './MapScreen';
 import { mark, markPainted } from '../perf';

@@ -1,6 +1,6 @@
 // Survey home: progress of the investigation list by category, template and status, with
 // a stacked-bar chart drawn as plain SVG (no chart library, nothing to fetch).
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { api, type CatalogDto, type HomeSummary, type StatusCounts, type ErrorDto } from '../api';
 import { pick, t, te } from '../i18n';
 import { markPainted } from '../perf';
@@ -33,11 +33,29 @@ function Bar({ counts, width }: { counts: StatusCounts; width: number }) {
   );
 }
 
+// The summary fetched with the catalogue right after unlocking, so the first home is
+// rendered once, complete, instead of empty and then again a round trip later. Used once;
+// later visits to the home ask again (saves change the progress).
+let seed: HomeSummary | null = null;
+
+export function seedHome(s: HomeSummary) {
+  seed = s;
+}
+
 export function Home({ catalog, onCreate }: { catalog: CatalogDto; onCreate: (templateId: string) => void }) {
-  const [summary, setSummary] = useState<HomeSummary | null>(null);
+  const [summary, setSummary] = useState<HomeSummary | null>(() => {
+    const s = seed;
+    seed = null;
+    return s;
+  });
   const [error, setError] = useState<ErrorDto | null>(null);
   const [tpl, setTpl] = useState('');
+  // A layout effect runs before the first paint, so the mark lands right after it.
+  useLayoutEffect(() => {
+    if (summary) markPainted('home');
+  }, []);
   useEffect(() => {
+    if (summary) return;
     api.homeSummary().then((s) => {
       setSummary(s);
       markPainted('home');

@@ -4,7 +4,7 @@
 // served by the app itself.
 import { useEffect, useState } from 'preact/hooks';
 import { api, chooseFile, type BasemapDto, type CatalogDto, type ErrorDto, type MapLayers } from '../api';
-import { MapView } from '../components/MapView';
+import { MapView } from '../components/map';
 import { t, te } from '../i18n';
 
 // Layers and basemap are loaded once per session and shared by every map instance.

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, chooseFile, type ErrorDto } from '../api';
 import { t, te, setLang, lang } from '../i18n';
 import { mark, markPainted } from '../perf';
-import { prewarmMap } from '../components/MapView';
+import { loadMap, prewarmMap } from '../components/map';
 import { loadLayers } from './MapScreen';
 import type { SurveyInfo } from '../api';
 
@@ -24,6 +24,9 @@ export function Unlock({ onUnlocked }: { onUnlocked: () => Promise<void> }) {
 
   useEffect(() => {
     markPainted('unlock-screen');
+    // The map module is not needed here; it loads right after this screen has been
+    // painted, so it is ready (and the form's map prepared) by the time the survey opens.
+    requestAnimationFrame(() => setTimeout(() => void loadMap().catch(() => undefined), 0));
     api.startupInfo().then((s) => {
       if (s.survey_path) setPath(s.survey_path);
       setRecent(s.recent);
@@ -41,6 +44,7 @@ export function Unlock({ onUnlocked }: { onUnlocked: () => Promise<void> }) {
       // form's map is created and loaded off-screen, so no form waits for it later.
       prewarmMap('form', loadLayers());
       const info = await unlocking;
+      mark('unlock-done');
       window.__toponymLastUnlock = info;
       await onUnlocked();
     } catch (err) {
