@@ -9,7 +9,7 @@ APT_PACKAGES+=(
   libwebkit2gtk-4.1-dev librsvg2-dev libxdo-dev libayatana-appindicator3-dev file
   fonts-wqy-microhei
 )
-E2E_APT_PACKAGES=(webkit2gtk-driver xvfb xauth dbus-x11 strace iproute2 util-linux)
+E2E_APT_PACKAGES=(webkit2gtk-driver xvfb xauth dbus-x11 strace iproute2 util-linux imagemagick)
 
 node_ok() {
   command -v node >/dev/null && command -v npm >/dev/null &&

@@ -192,8 +192,30 @@ fn startup_from_env() -> StartupInfo {
     }
 }
 
+/// WebKitGTK's DMA-BUF renderer is built for a GPU's render node. Without one (software
+/// rendering: laptops without a working GPU driver, virtual machines, this project's CI)
+/// it held back the unlock screen's frames by 0.2–2 s in about half of all launches, and
+/// the cold start with it (docs/benchmarks/app.md); WebKit's older renderer has no such
+/// stall and still gives MapLibre its WebGL. So without a render node the older renderer
+/// is chosen, unless the surveyor's environment already says either way. Must run before
+/// GTK or WebKit start.
+fn choose_webkit_renderer() {
+    const VAR: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
+    if !cfg!(target_os = "linux") || std::env::var_os(VAR).is_some() {
+        return;
+    }
+    let render_node = std::fs::read_dir("/dev/dri").is_ok_and(|d| {
+        d.flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
+    });
+    if !render_node {
+        std::env::set_var(VAR, "1");
+    }
+}
+
 /// Builds and runs the app until the window closes.
 pub fn run() {
+    choose_webkit_renderer();
     trace::init();
     let state = AppState {
         session: Mutex::new(None),

@@ -149,11 +149,17 @@ async function launchOnce(name, opts) {
     browser,
     driver,
     dir,
-    /** Saves a numbered screenshot named after the step. */
+    /**
+     * Saves a numbered screenshot named after the step: the X screen the app draws on, as a
+     * person would see it (ImageMagick's `import`), not WebKit's own snapshot, which hangs
+     * with the renderer the app picks on a machine without a GPU.
+     */
     async screenshot(step) {
       shot += 1;
       const file = path.join(dir, `${String(shot).padStart(2, '0')}-${step}.png`);
-      await browser.saveScreenshot(file);
+      // Two animation frames first, so what the last action changed has been painted.
+      await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+      execFileSync('import', ['-display', process.env.DISPLAY, '-window', 'root', file]);
       return file;
     },
     /** The pid of the app process under this session's driver. */
