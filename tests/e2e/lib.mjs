@@ -103,24 +103,31 @@ export async function launch(name, opts = {}) {
   }
 }
 
+/**
+ * The app's environment: its own HOME (and XDG folders in it), no accessibility bus and no
+ * desktop portals (they would outlive the session), plus `extra`.
+ */
+export function appEnv(home, extra = {}) {
+  return {
+    ...process.env,
+    HOME: home,
+    XDG_DATA_HOME: path.join(home, '.local/share'),
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+    NO_AT_BRIDGE: '1',
+    GTK_USE_PORTAL: '0',
+    GTK_A11Y: 'none',
+    ...extra,
+  };
+}
+
 async function launchOnce(name, opts) {
   const dir = path.join(ARTIFACTS, name);
   fs.mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const nativePort = await freePort();
   const home = opts.home || freshHome(name);
-  const env = {
-    ...process.env,
-    HOME: home,
-    XDG_DATA_HOME: path.join(home, '.local/share'),
-    XDG_CONFIG_HOME: path.join(home, '.config'),
-    XDG_CACHE_HOME: path.join(home, '.cache'),
-    // No accessibility bus and no desktop portals: they would outlive the session.
-    NO_AT_BRIDGE: '1',
-    GTK_USE_PORTAL: '0',
-    GTK_A11Y: 'none',
-    ...(opts.env || {}),
-  };
+  const env = appEnv(home, opts.env);
   // A private session bus per test, so D-Bus services started for the app end with it.
   const driverCmd = [...(opts.bus ? [] : ['dbus-run-session', '--']), 'tauri-driver', '--port', String(port), '--native-port', String(nativePort)];
   if (opts.bus) env.DBUS_SESSION_BUS_ADDRESS = opts.bus;

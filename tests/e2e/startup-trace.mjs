@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { APP, descendants, releaseHome } from './lib.mjs';
+import { APP, appEnv, descendants, releaseHome } from './lib.mjs';
 
 const runs = Number(process.argv[2] || 5);
 const extra = Object.fromEntries(
@@ -26,18 +26,7 @@ const DONE = 'first IPC call: startup_info';
 function once(i) {
   const keep = process.env.TRACE_HOME;
   const home = keep || fs.mkdtempSync(path.join(os.tmpdir(), `toponym-trace-${i}-`));
-  const env = {
-    ...process.env,
-    HOME: home,
-    XDG_DATA_HOME: path.join(home, '.local/share'),
-    XDG_CONFIG_HOME: path.join(home, '.config'),
-    XDG_CACHE_HOME: path.join(home, '.cache'),
-    NO_AT_BRIDGE: '1',
-    GTK_USE_PORTAL: '0',
-    GTK_A11Y: 'none',
-    TOPONYM_TRACE_STARTUP: '1',
-    ...extra,
-  };
+  const env = appEnv(home, { TOPONYM_TRACE_STARTUP: '1', ...extra });
   return new Promise((resolve, reject) => {
     const argv = [...(process.env.TRACE_WRAP || '').split(/\s+/).filter(Boolean), APP];
     const app = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'ignore', 'pipe'] });

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use geo::Intersects;
+use rusqlite::types::ToSqlOutput;
 use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -574,27 +575,37 @@ fn insert_box(conn: &Connection, b: &BoxRow) -> Result<()> {
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
                  ?17, ?2, ?4, ?3, ?5, ?18)",
     )?
-    .execute(params![
-        b.id,
-        w,
-        e,
-        s,
-        n,
-        b.rid,
-        b.record_id,
-        b.template_id,
-        b.category,
-        b.standard_name,
-        b.workflow_status,
-        b.secrecy,
-        b.township,
-        b.roman,
-        b.registrar,
-        b.rep.map(|p| p[0]),
-        b.rep.map(|p| p[1]),
-        b.geom,
-    ])?;
+    .execute(rusqlite::params_from_iter(
+        [b.id.into(), w.into(), e.into(), s.into(), n.into()]
+            .into_iter()
+            .chain(listing_values(b))
+            .chain([opt(b.geom.as_deref())]),
+    ))?;
     Ok(())
+}
+
+/// An optional SQL value: the value or NULL.
+fn opt<'a, T: Into<ToSqlOutput<'a>>>(v: Option<T>) -> ToSqlOutput<'a> {
+    v.map_or(ToSqlOutput::from(rusqlite::types::Null), Into::into)
+}
+
+/// The listing columns of a box entry (rid … rep_lat), in the order `record_boxes`
+/// declares them, for both ways of writing an entry.
+fn listing_values(b: &BoxRow) -> [ToSqlOutput<'_>; 12] {
+    [
+        b.rid.into(),
+        b.record_id.as_str().into(),
+        b.template_id.as_str().into(),
+        b.category.as_str().into(),
+        opt(b.standard_name.as_deref()),
+        b.workflow_status.as_str().into(),
+        b.secrecy.as_str().into(),
+        opt(b.township.as_deref()),
+        opt(b.roman.as_deref()),
+        opt(b.registrar.as_deref()),
+        opt(b.rep.map(|p| p[0])),
+        opt(b.rep.map(|p| p[1])),
+    ]
 }
 
 /// Below this many new box entries a batch is always inserted entry by entry.
@@ -677,27 +688,19 @@ fn pack_boxes(conn: &Connection, boxes: &[BoxRow]) -> Result<()> {
                  ?18, ?19)",
     )?;
     for (b, leaf) in boxes.iter().zip(leaves) {
-        put.execute(params![
-            b.id,
-            leaf,
-            b.rid,
-            b.record_id,
-            b.template_id,
-            b.category,
-            b.standard_name,
-            b.workflow_status,
-            b.secrecy,
-            b.township,
-            b.roman,
-            b.registrar,
-            b.rep.map(|p| p[0]),
-            b.rep.map(|p| p[1]),
-            b.bbox[0],
-            b.bbox[1],
-            b.bbox[2],
-            b.bbox[3],
-            b.geom,
-        ])?;
+        let [w, s, e, n] = b.bbox;
+        put.execute(rusqlite::params_from_iter(
+            [b.id.into(), leaf.into()]
+                .into_iter()
+                .chain(listing_values(b))
+                .chain([
+                    w.into(),
+                    s.into(),
+                    e.into(),
+                    n.into(),
+                    opt(b.geom.as_deref()),
+                ]),
+        ))?;
     }
     Ok(())
 }
