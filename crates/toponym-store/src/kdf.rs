@@ -261,13 +261,15 @@ pub fn derive_key(db: &Path, pass: &Passphrase) -> Result<DerivedKey> {
         }
     };
     let hmac = match file.hmac.as_deref() {
-        None | Some("sha512") => Hmac::Sha512,
-        Some("sha256") => Hmac::Sha256,
-        Some(other) => {
-            return Err(bad(&format!(
-                "hmac {other:?} is not one SQLCipher offers here (sha256, sha512)"
-            )))
-        }
+        None => Hmac::Sha512,
+        Some(s) => [Hmac::Sha256, Hmac::Sha512]
+            .into_iter()
+            .find(|h| h.as_str() == s)
+            .ok_or_else(|| {
+                bad(&format!(
+                    "hmac {s:?} is not one SQLCipher offers here (sha256, sha512)"
+                ))
+            })?,
     };
     match file.encryption.as_str() {
         "none" => Ok(DerivedKey(None, page_size, hmac)),

@@ -87,9 +87,12 @@ fn groups(n: usize, cap: usize) -> impl Iterator<Item = std::ops::Range<usize>> 
     (0..count).map(move |i| (i * n / count)..((i + 1) * n / count))
 }
 
-/// Replaces the (empty) tree `name` by a packed tree over `cells`, in the given order.
-/// Returns the leaf node number of each cell, for the caller's `<name>_rowid` rows. The
-/// tree must hold no entries: its node and parent tables are emptied first.
+/// A node: its number and its cells.
+type Node = (i64, Vec<Cell>);
+
+/// Replaces the tree `name` by a packed tree over `cells`, in the given order: all three
+/// shadow tables are emptied first, the node and parent tables written here. Returns the
+/// leaf node number of each cell, for the caller's `<name>_rowid` rows.
 pub(crate) fn write_packed(conn: &Connection, name: &str, cells: &[Cell]) -> Result<Vec<i64>> {
     let node_size: usize = conn.query_row(
         &format!("SELECT length(data) FROM \"{name}_node\" WHERE nodeno = 1"),
@@ -104,43 +107,41 @@ pub(crate) fn write_packed(conn: &Connection, name: &str, cells: &[Cell]) -> Res
         });
     }
     conn.execute_batch(&format!(
-        "DELETE FROM \"{name}_node\"; DELETE FROM \"{name}_parent\";"
+        "DELETE FROM \"{name}_rowid\"; DELETE FROM \"{name}_node\"; \
+         DELETE FROM \"{name}_parent\";"
     ))?;
 
-    // Levels bottom-up; each node is (cells, its number once known).
-    let mut levels: Vec<Vec<Vec<Cell>>> = vec![groups(cells.len(), cap)
-        .map(|g| cells[g].to_vec())
-        .collect()];
-    while levels.last().map_or(0, Vec::len) > 1 {
-        let below = levels.last().map_or(0, Vec::len);
-        // Children are numbered later; keep their index in the level for now.
-        let level = groups(below, cap)
-            .map(|g| g.map(|i| (i as i64, [0.0; 4])).collect())
+    // Levels bottom-up. The root (the only node of the top level) is node 1; the others
+    // are numbered 2, 3, … in the order they are made.
+    let mut next = 2;
+    let mut numbers = |count: usize| -> Vec<i64> {
+        if count == 1 {
+            return vec![1];
+        }
+        let first = next;
+        next += count as i64;
+        (first..next).collect()
+    };
+    let ranges: Vec<_> = groups(cells.len(), cap).collect();
+    let leaves: Vec<Node> = numbers(ranges.len())
+        .into_iter()
+        .zip(ranges)
+        .map(|(no, g)| (no, cells[g].to_vec()))
+        .collect();
+    let mut levels = vec![leaves];
+    while let Some(below) = levels.last().filter(|l| l.len() > 1) {
+        let ranges: Vec<_> = groups(below.len(), cap).collect();
+        let level = numbers(ranges.len())
+            .into_iter()
+            .zip(ranges)
+            .map(|(no, g)| {
+                let children = below[g].iter().map(|(child, c)| (*child, union(c)));
+                (no, children.collect())
+            })
             .collect();
         levels.push(level);
     }
-    // Number the nodes: the root is 1, the others 2, 3, … from the leaves up.
-    let mut numbers: Vec<Vec<i64>> = Vec::with_capacity(levels.len());
-    let mut next = 2;
-    for (depth, level) in levels.iter().enumerate() {
-        if depth + 1 == levels.len() {
-            numbers.push(vec![1]);
-        } else {
-            numbers.push((next..next + level.len() as i64).collect());
-            next += level.len() as i64;
-        }
-    }
-    // Fill in the parents' cells (child number and union box) level by level.
-    for d in 1..levels.len() {
-        let (lower, upper) = levels.split_at_mut(d);
-        let children = &lower[d - 1];
-        for node in upper[0].iter_mut() {
-            for cell in node.iter_mut() {
-                let child = cell.0 as usize;
-                *cell = (numbers[d - 1][child], union(&children[child]));
-            }
-        }
-    }
+
     let depth = (levels.len() - 1) as u16;
     let mut put_node = conn.prepare_cached(&format!(
         "INSERT INTO \"{name}_node\" (nodeno, data) VALUES (?1, ?2)"
@@ -149,26 +150,21 @@ pub(crate) fn write_packed(conn: &Connection, name: &str, cells: &[Cell]) -> Res
         "INSERT INTO \"{name}_parent\" (nodeno, parentnode) VALUES (?1, ?2)"
     ))?;
     for (d, level) in levels.iter().enumerate() {
-        for (i, node) in level.iter().enumerate() {
-            let nodeno = numbers[d][i];
-            let node_depth = if nodeno == 1 { depth } else { 0 };
-            put_node.execute(params![nodeno, encode(node_size, node_depth, node)])?;
-        }
-        if d + 1 < levels.len() {
-            for (p, parent) in levels[d + 1].iter().enumerate() {
-                let parent_no = numbers[d + 1][p];
-                for (child, _) in parent {
-                    put_parent.execute(params![child, parent_no])?;
+        for (no, node) in level {
+            let node_depth = if *no == 1 { depth } else { 0 };
+            put_node.execute(params![no, encode(node_size, node_depth, node)])?;
+            if d > 0 {
+                for (child, _) in node {
+                    put_parent.execute(params![child, no])?;
                 }
             }
         }
     }
     // The leaf of each cell, in input order.
-    let mut leaf_of = Vec::with_capacity(cells.len());
-    for (i, leaf) in levels[0].iter().enumerate() {
-        leaf_of.extend(std::iter::repeat_n(numbers[0][i], leaf.len()));
-    }
-    Ok(leaf_of)
+    Ok(levels[0]
+        .iter()
+        .flat_map(|(no, leaf)| std::iter::repeat_n(*no, leaf.len()))
+        .collect())
 }
 
 #[cfg(test)]

@@ -470,16 +470,24 @@ const BOX_SUMMARY_COLS: &str = "b.record_id, b.template_id, b.category, b.standa
      b.workflow_status, b.secrecy, b.rep_lon, b.rep_lat, b.bx0, b.by0, b.bx1, b.by1, \
      b.township, b.roman, b.registrar, b.geom";
 
+/// A point from two REAL columns starting at `i` (longitude, latitude); `None` if either
+/// is NULL.
+fn point_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<[f64; 2]>> {
+    Ok(
+        match (r.get::<_, Option<f64>>(i)?, r.get::<_, Option<f64>>(i + 1)?) {
+            (Some(x), Some(y)) => Some([x, y]),
+            _ => None,
+        },
+    )
+}
+
 fn summary_from_row(r: &rusqlite::Row<'_>) -> Result<RecordSummary> {
     let id: String = r.get(0)?;
     let record_id = RecordId::from_str(&id).map_err(|e| StoreError::Corrupt {
         what: format!("record {id}"),
         detail: e.to_string(),
     })?;
-    let rep = match (r.get::<_, Option<f64>>(6)?, r.get::<_, Option<f64>>(7)?) {
-        (Some(x), Some(y)) => Some([x, y]),
-        _ => None,
-    };
+    let rep = point_at(r, 6)?;
     let bbox = match (
         r.get::<_, Option<f64>>(8)?,
         r.get(9)?,
@@ -621,7 +629,6 @@ fn write_boxes(conn: &Connection, mut boxes: Vec<BoxRow>) -> Result<()> {
         if stored as usize <= boxes.len() {
             if stored > 0 {
                 boxes.extend(read_boxes(conn)?);
-                conn.execute_batch("DELETE FROM record_boxes_rowid;")?;
             }
             boxes.sort_unstable_by_key(|b| b.id);
             return pack_boxes(conn, &boxes);
@@ -639,34 +646,33 @@ fn read_boxes(conn: &Connection) -> Result<Vec<BoxRow>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT b.id, b.rid, {BOX_SUMMARY_COLS} FROM record_boxes b"
     ))?;
-    let mut rows = stmt.query([])?;
-    let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        let rep = match (r.get::<_, Option<f64>>(8)?, r.get::<_, Option<f64>>(9)?) {
-            (Some(x), Some(y)) => Some([x, y]),
-            _ => None,
-        };
-        out.push(BoxRow {
-            id: r.get(0)?,
-            rid: r.get(1)?,
-            record_id: r.get(2)?,
-            template_id: r.get(3)?,
-            category: r.get(4)?,
-            standard_name: r.get(5)?,
-            workflow_status: r.get(6)?,
-            secrecy: r.get(7)?,
-            rep,
-            bbox: [r.get(10)?, r.get(11)?, r.get(12)?, r.get(13)?],
-            township: r.get(14)?,
-            roman: r.get(15)?,
-            registrar: r.get(16)?,
-            geom: r.get(17)?,
-        });
-    }
-    Ok(out)
+    let rows = stmt.query_map([], box_row_from)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Writes `boxes` (sorted by id; the index holds nothing else) as a packed R*Tree.
+/// A box entry from a row of id, rid, the listing columns in the order of
+/// [`SUMMARY_COLS`] (the box being exact, not NULL) and the geometry blob: what
+/// [`BOX_SUMMARY_COLS`] reads from `record_boxes`, and migration 0003 from `records`.
+fn box_row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<BoxRow> {
+    Ok(BoxRow {
+        id: r.get(0)?,
+        rid: r.get(1)?,
+        record_id: r.get(2)?,
+        template_id: r.get(3)?,
+        category: r.get(4)?,
+        standard_name: r.get(5)?,
+        workflow_status: r.get(6)?,
+        secrecy: r.get(7)?,
+        rep: point_at(r, 8)?,
+        bbox: [r.get(10)?, r.get(11)?, r.get(12)?, r.get(13)?],
+        township: r.get(14)?,
+        roman: r.get(15)?,
+        registrar: r.get(16)?,
+        geom: r.get(17)?,
+    })
+}
+
+/// Replaces the whole index by a packed R*Tree of `boxes` (sorted by id).
 fn pack_boxes(conn: &Connection, boxes: &[BoxRow]) -> Result<()> {
     use crate::rtree_pack::{round_down, round_up, write_packed};
     let cells: Vec<(i64, [f32; 4])> = boxes
@@ -844,15 +850,15 @@ fn put_in(
             row.attributes,
         ])?)
     };
-    let mut existing: Option<(Record, String, Option<i64>)> = None;
-    let (rid, loc, changes) = if write(INSERT_NEW_RECORD, next_rid, loc_for(next_rid))? == 1 {
+    let new_loc = loc_for(next_rid);
+    let (rid, loc, changes, existing) = if write(INSERT_NEW_RECORD, next_rid, new_loc)? == 1 {
         state.next_rid = Some(next_rid + 1);
         let change = Change {
             field: "*".into(),
             old: None,
             new: Some(created),
         };
-        (next_rid, loc_for(next_rid), vec![change])
+        (next_rid, new_loc, vec![change], None)
     } else {
         state.next_rid = Some(next_rid);
         let mut stmt = conn.prepare_cached(&format!(
@@ -876,8 +882,7 @@ fn put_in(
         }
         let loc = loc_for(rid);
         write(UPDATE_RECORD, rid, loc)?;
-        existing = Some((old, old_pinyin, old_loc));
-        (rid, loc, changes)
+        (rid, loc, changes, Some((old, old_pinyin, old_loc)))
     };
     if let Some((old, old_pinyin, old_loc)) = &existing {
         // Written earlier in this transaction: its entries are still pending, not stored.
@@ -936,44 +941,25 @@ fn put_in(
 /// Fills `record_boxes` and `records.loc_key` for every positioned record (migration
 /// 0003 runs this in its own transaction, right after its SQL).
 pub(crate) fn rebuild_boxes(conn: &Connection) -> Result<()> {
-    let mut read = conn.prepare(
-        "SELECT rid, record_id, template_id, category, standard_name, workflow_status,
-                secrecy, township, roman, registrar, rep_lon, rep_lat,
-                min_x, min_y, max_x, max_y, geom
-         FROM records WHERE min_x IS NOT NULL",
-    )?;
+    // The id column is a placeholder: the location key is computed below.
+    let mut read = conn.prepare(&format!(
+        "SELECT 0, r.rid, {SUMMARY_COLS}, r.geom FROM records r WHERE r.min_x IS NOT NULL"
+    ))?;
     let mut rows = read.query([])?;
     let mut set = conn.prepare("UPDATE records SET loc_key = ?2 WHERE rid = ?1")?;
     while let Some(r) = rows.next()? {
-        let rid: i64 = r.get(0)?;
-        let rep = match (r.get::<_, Option<f64>>(10)?, r.get::<_, Option<f64>>(11)?) {
-            (Some(x), Some(y)) => Some([x, y]),
-            _ => None,
-        };
-        let bbox: [f64; 4] = [r.get(12)?, r.get(13)?, r.get(14)?, r.get(15)?];
-        let geom: Option<Vec<u8>> = r.get(16)?;
-        let is_point = match geom.as_deref().map(gpkg::decode) {
+        let mut b = box_row_from(r)?;
+        b.id = record_loc_key(b.rid, b.rep, b.bbox);
+        // Points keep no blob in the index: their exact box is the point.
+        let is_point = match b.geom.as_deref().map(gpkg::decode) {
             Some(Ok((_, g))) => matches!(g, Geometry::Point(_)),
             _ => true,
         };
-        let b = BoxRow {
-            id: record_loc_key(rid, rep, bbox),
-            bbox,
-            rid,
-            record_id: r.get(1)?,
-            template_id: r.get(2)?,
-            category: r.get(3)?,
-            standard_name: r.get(4)?,
-            workflow_status: r.get(5)?,
-            secrecy: r.get(6)?,
-            township: r.get(7)?,
-            roman: r.get(8)?,
-            registrar: r.get(9)?,
-            rep,
-            geom: if is_point { None } else { geom },
-        };
+        if is_point {
+            b.geom = None;
+        }
         insert_box(conn, &b)?;
-        set.execute(params![rid, b.id])?;
+        set.execute(params![b.rid, b.id])?;
     }
     Ok(())
 }
@@ -1552,10 +1538,7 @@ impl Store {
                  FROM media WHERE sha256 = ?1",
                 [sha256],
                 |r| {
-                    let point = match (r.get::<_, Option<f64>>(5)?, r.get::<_, Option<f64>>(6)?) {
-                        (Some(x), Some(y)) => Some([x, y]),
-                        _ => None,
-                    };
+                    let point = point_at(r, 5)?;
                     Ok(MediaInfo {
                         sha256: r.get(0)?,
                         file_name: r.get(1)?,
