@@ -11,7 +11,7 @@
 // BENCH_DESKTOP=1 measures a returning surveyor instead: one session bus and one HOME for
 // all runs, after one launch that is not counted.
 import path from 'node:path';
-import { by, freshHome, launch, sessionBus, unlock, until, type, select, PASSPHRASE } from './lib.mjs';
+import { by, freshHome, homeEnv, launch, sessionBus, unlock, until, type, select, PASSPHRASE } from './lib.mjs';
 import fs from 'node:fs';
 
 const survey = process.argv[2];
@@ -32,12 +32,7 @@ const saveIpc = [];
 let desktop = null;
 if (process.env.BENCH_DESKTOP) {
   const home = freshHome('bench-desktop');
-  const bus = sessionBus({
-    HOME: home,
-    XDG_DATA_HOME: path.join(home, '.local/share'),
-    XDG_CONFIG_HOME: path.join(home, '.config'),
-    XDG_CACHE_HOME: path.join(home, '.cache'),
-  });
+  const bus = sessionBus(homeEnv(home));
   desktop = { home, bus };
 }
 

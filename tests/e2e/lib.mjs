@@ -103,6 +103,16 @@ export async function launch(name, opts = {}) {
   }
 }
 
+/** HOME and the XDG data, config and cache folders inside it. */
+export function homeEnv(home) {
+  return {
+    HOME: home,
+    XDG_DATA_HOME: path.join(home, '.local/share'),
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+  };
+}
+
 /**
  * The app's environment: its own HOME (and XDG folders in it), no accessibility bus and no
  * desktop portals (they would outlive the session), plus `extra`.
@@ -110,10 +120,7 @@ export async function launch(name, opts = {}) {
 export function appEnv(home, extra = {}) {
   return {
     ...process.env,
-    HOME: home,
-    XDG_DATA_HOME: path.join(home, '.local/share'),
-    XDG_CONFIG_HOME: path.join(home, '.config'),
-    XDG_CACHE_HOME: path.join(home, '.cache'),
+    ...homeEnv(home),
     NO_AT_BRIDGE: '1',
     GTK_USE_PORTAL: '0',
     GTK_A11Y: 'none',
