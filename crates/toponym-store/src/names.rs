@@ -48,16 +48,56 @@ pub fn normalise_key(text: &str) -> String {
 /// Longest name whose suffixes are indexed; longer names are indexed by their start only.
 const MAX_SUFFIX_CHARS: usize = 32;
 
-/// (key, kind, pos) rows for one record.
-pub(crate) fn key_rows(record: &Record, keys: &SearchKeys) -> Vec<(String, &'static str, i64)> {
-    let mut names: Vec<(&str, &'static str)> = Vec::new();
+/// The kinds of name a key comes from, as stored in `name_keys.kind`.
+pub(crate) const KINDS: [&str; 5] = ["standard", "short", "alias", "former", "pinyin"];
+const STANDARD: u8 = 0;
+const SHORT: u8 = 1;
+const ALIAS: u8 = 2;
+const FORMER: u8 = 3;
+const PINYIN: u8 = 4;
+
+/// One search key of a record: a slice of [`KeyRows::text`], where the name came from
+/// (an index into [`KINDS`]) and the character offset of the suffix (0 = the name's start).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct KeyRow {
+    pub start: usize,
+    pub end: usize,
+    pub kind: u8,
+    pub pos: u32,
+}
+
+/// A record's search keys. Each normalised name is stored once in `text`; its suffix keys
+/// are slices of it, so a bulk import carries one string per name, not one per key.
+#[derive(Debug, Default)]
+pub(crate) struct KeyRows {
+    pub text: String,
+    /// Sorted by (key, kind, pos), without repeats.
+    pub rows: Vec<KeyRow>,
+}
+
+impl KeyRows {
+    pub fn key(&self, r: &KeyRow) -> &str {
+        &self.text[r.start..r.end]
+    }
+
+    /// (key, kind, pos) of every row.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &'static str, i64)> + '_ {
+        self.rows
+            .iter()
+            .map(|r| (self.key(r), KINDS[usize::from(r.kind)], i64::from(r.pos)))
+    }
+}
+
+/// The search-key rows of one record.
+pub(crate) fn key_rows(record: &Record, keys: &SearchKeys) -> KeyRows {
+    let mut names: Vec<(&str, u8)> = Vec::new();
     if let Some(n) = record.standard_name() {
-        names.push((n, "standard"));
+        names.push((n, STANDARD));
     }
     if let Some(n) = record.text("short_name") {
-        names.push((n, "short"));
+        names.push((n, SHORT));
     }
-    for (field, kind) in [("aliases", "alias"), ("former_names", "former")] {
+    for (field, kind) in [("aliases", ALIAS), ("former_names", FORMER)] {
         if let Some(Value::Array(items)) = record.fields.get(field) {
             for item in items {
                 let name = match item {
@@ -71,27 +111,51 @@ pub(crate) fn key_rows(record: &Record, keys: &SearchKeys) -> Vec<(String, &'sta
             }
         }
     }
-    let mut rows = Vec::new();
+    let mut out = KeyRows::default();
     for (name, kind) in names {
-        let norm: Vec<char> = normalise_key(name).chars().collect();
-        let last = if norm.len() <= MAX_SUFFIX_CHARS {
-            norm.len()
-        } else {
-            1
-        };
-        for pos in 0..last {
-            rows.push((norm[pos..].iter().collect(), kind, pos as i64));
+        let start = out.text.len();
+        out.text.push_str(&normalise_key(name));
+        let end = out.text.len();
+        let chars = out.text[start..end].char_indices().count();
+        // Every suffix of a name up to MAX_SUFFIX_CHARS characters; longer names by
+        // their start only.
+        let offsets: Vec<usize> = out.text[start..end]
+            .char_indices()
+            .map(|(i, _)| start + i)
+            .take(if chars <= MAX_SUFFIX_CHARS { chars } else { 1 })
+            .collect();
+        for (pos, at) in offsets.into_iter().enumerate() {
+            out.rows.push(KeyRow {
+                start: at,
+                end,
+                kind,
+                pos: pos as u32,
+            });
         }
     }
     for k in &keys.pinyin {
         let norm = normalise_key(k);
         if !norm.is_empty() {
-            rows.push((norm, "pinyin", 0));
+            let start = out.text.len();
+            out.text.push_str(&norm);
+            out.rows.push(KeyRow {
+                start,
+                end: out.text.len(),
+                kind: PINYIN,
+                pos: 0,
+            });
         }
     }
-    rows.sort();
-    rows.dedup();
-    rows
+    let KeyRows { text, rows } = &mut out;
+    let order = |a: &KeyRow, b: &KeyRow| {
+        text[a.start..a.end]
+            .cmp(&text[b.start..b.end])
+            .then(KINDS[usize::from(a.kind)].cmp(KINDS[usize::from(b.kind)]))
+            .then(a.pos.cmp(&b.pos))
+    };
+    rows.sort_by(order);
+    rows.dedup_by(|a, b| order(a, b).is_eq());
+    out
 }
 
 #[cfg(test)]
@@ -120,7 +184,7 @@ mod tests {
         }))
         .unwrap();
         let rows = key_rows(&rec, &SearchKeys::new(["Tai Shan"]));
-        let keys: Vec<_> = rows.iter().map(|r| (r.0.as_str(), r.1, r.2)).collect();
+        let keys: Vec<_> = rows.iter().collect();
         for want in [
             ("泰山", "standard", 0),
             ("山", "standard", 1),
@@ -131,5 +195,32 @@ mod tests {
             assert!(keys.contains(&want), "{want:?} missing from {keys:?}");
         }
         assert_eq!(keys.len(), 7);
+    }
+
+    #[test]
+    fn repeated_names_give_one_row_and_long_names_only_their_start() {
+        let long: String = "山".repeat(MAX_SUFFIX_CHARS + 1);
+        let rec: Record = serde_json::from_value(serde_json::json!({
+            "record_id": "01890000-0000-7000-8000-000000000002",
+            "template": {"id": "terrain.mountain", "version": "1", "hash": "sha256:0"},
+            "fields": {
+                "standard_name": "北山",
+                "aliases": ["北 山", long],
+            }
+        }))
+        .unwrap();
+        let rows = key_rows(&rec, &SearchKeys::new(["beishan", "bei shan"]));
+        let keys: Vec<_> = rows.iter().collect();
+        assert_eq!(
+            keys,
+            vec![
+                ("beishan", "pinyin", 0),
+                ("北山", "alias", 0),
+                ("北山", "standard", 0),
+                ("山", "alias", 1),
+                ("山", "standard", 1),
+                (long.as_str(), "alias", 0),
+            ]
+        );
     }
 }

@@ -518,7 +518,7 @@ struct Prepared {
     id: String,
     row: Row,
     pinyin_json: String,
-    keys: Vec<(String, &'static str, i64)>,
+    keys: names::KeyRows,
     /// The creation entry's value: the record's content hash, as JSON text.
     created: String,
 }
@@ -541,17 +541,85 @@ pub(crate) struct TxState {
     /// The rid the next new record gets (None = not read yet). Chosen before the insert
     /// because the record's location key contains it.
     next_rid: Option<i64>,
-    /// Box entries and name keys of the records written so far, by rid, inserted at the
-    /// end of the transaction in key order: sorted inserts touch each R*Tree node and
-    /// b-tree page once in a row instead of at random, which makes a bulk import several
-    /// times cheaper. A later write of the same record in the transaction replaces them.
-    pending: std::collections::HashMap<i64, Pending>,
+    /// Writes so far in this transaction; each pending entry carries its write's number.
+    writes: u32,
+    /// Box entries and name keys of the records written so far, inserted at the end of
+    /// the transaction in key order: sorted inserts touch each R*Tree node and b-tree
+    /// page once in a row instead of at random, which makes a bulk import several times
+    /// cheaper. They are kept flat and compact (one text arena for all keys): a 100 000
+    /// record import holds half a million keys here, and on a virtual machine fresh
+    /// memory costs more than the SQL.
+    boxes: Vec<(u32, BoxRow)>,
+    key_text: String,
+    keys: Vec<PendingKey>,
+    /// For records written more than once in the transaction (or updated): the number of
+    /// the latest write. Entries of earlier writes of the same rid are dropped at the end.
+    latest: std::collections::HashMap<i64, u32>,
 }
 
-/// See [`TxState::pending`].
-struct Pending {
-    boxed: Option<BoxRow>,
-    keys: Vec<(String, &'static str, i64)>,
+/// A name key waiting for the end of the transaction: a slice of [`TxState::key_text`].
+struct PendingKey {
+    /// The key's first 8 bytes, big-endian, so that most comparisons of the sort need
+    /// not look into the arena.
+    prefix: u64,
+    rid: i64,
+    start: u32,
+    end: u32,
+    pos: u32,
+    write: u32,
+    kind: u8,
+}
+
+impl TxState {
+    /// Room for `n` records' entries, so the vectors do not grow by copying.
+    fn reserve(&mut self, n: usize) {
+        self.boxes.reserve(n);
+        self.keys.reserve(n * 4);
+        self.key_text.reserve(n * 24);
+    }
+
+    /// Queues the entries of one write of record `rid`.
+    fn queue(&mut self, rid: i64, boxed: Option<BoxRow>, keys: &names::KeyRows) -> Result<()> {
+        let write = self.writes;
+        self.writes += 1;
+        let base = self.key_text.len();
+        self.key_text.push_str(&keys.text);
+        let offset = |i: usize| {
+            u32::try_from(base + i).map_err(|_| StoreError::Corrupt {
+                what: "transaction".into(),
+                detail: "more than 4 GiB of name keys in one transaction".into(),
+            })
+        };
+        for r in &keys.rows {
+            let key = keys.key(r).as_bytes();
+            let mut head = [0u8; 8];
+            let n = key.len().min(8);
+            head[..n].copy_from_slice(&key[..n]);
+            self.keys.push(PendingKey {
+                prefix: u64::from_be_bytes(head),
+                rid,
+                start: offset(r.start)?,
+                end: offset(r.end)?,
+                pos: r.pos,
+                write,
+                kind: r.kind,
+            });
+        }
+        if let Some(b) = boxed {
+            self.boxes.push((write, b));
+        }
+        Ok(())
+    }
+
+    /// Marks the write about to be queued as the one that counts for `rid`.
+    fn supersede(&mut self, rid: i64) {
+        self.latest.insert(rid, self.writes);
+    }
+
+    /// Whether an entry of write `write` of `rid` still counts.
+    fn current(&self, rid: i64, write: u32) -> bool {
+        self.latest.get(&rid).is_none_or(|&w| w == write)
+    }
 }
 
 /// One row of `record_boxes`.
@@ -713,20 +781,40 @@ fn pack_boxes(conn: &Connection, boxes: &[BoxRow]) -> Result<()> {
 
 /// Writes the pending box entries and name keys, each in key order.
 fn flush_pending(conn: &Connection, state: &mut TxState) -> Result<()> {
-    let mut boxes = Vec::with_capacity(state.pending.len());
-    let mut keys = Vec::new();
-    for (rid, p) in state.pending.drain() {
-        boxes.extend(p.boxed);
-        keys.extend(p.keys.into_iter().map(|(k, kind, pos)| (k, rid, kind, pos)));
-    }
+    let mut st = std::mem::take(state);
+    let boxes: Vec<BoxRow> = std::mem::take(&mut st.boxes)
+        .into_iter()
+        .filter(|(w, b)| st.current(b.rid, *w))
+        .map(|(_, b)| b)
+        .collect();
     write_boxes(conn, boxes)?;
-    keys.sort_unstable();
+    let mut keys = std::mem::take(&mut st.keys);
+    keys.retain(|k| st.current(k.rid, k.write));
+    let text = st.key_text.as_str();
+    let key = |k: &PendingKey| &text[k.start as usize..k.end as usize];
+    // The order of the name_keys primary key (key, rid, kind, pos).
+    keys.sort_unstable_by(|a, b| {
+        a.prefix
+            .cmp(&b.prefix)
+            .then_with(|| key(a).cmp(key(b)))
+            .then(a.rid.cmp(&b.rid))
+            .then_with(|| names::KINDS[usize::from(a.kind)].cmp(names::KINDS[usize::from(b.kind)]))
+            .then(a.pos.cmp(&b.pos))
+    });
     let mut ins = conn.prepare_cached(
         "INSERT OR IGNORE INTO name_keys (key, rid, kind, pos) VALUES (?1, ?2, ?3, ?4)",
     )?;
-    for (key, rid, kind, pos) in keys {
-        ins.execute(params![key, rid, kind, pos])?;
+    for k in &keys {
+        ins.execute(params![
+            key(k),
+            k.rid,
+            names::KINDS[usize::from(k.kind)],
+            k.pos
+        ])?;
     }
+    // What the transaction still needs to carry on: the audit head and the next rid.
+    state.head = st.head;
+    state.next_rid = st.next_rid;
     Ok(())
 }
 
@@ -885,8 +973,9 @@ fn put_in(
         (rid, loc, changes, Some((old, old_pinyin, old_loc)))
     };
     if let Some((old, old_pinyin, old_loc)) = &existing {
-        // Written earlier in this transaction: its entries are still pending, not stored.
-        state.pending.remove(&rid);
+        // If written earlier in this transaction, its entries are still pending, not
+        // stored: only this write's count.
+        state.supersede(rid);
         if let Some(k) = old_loc {
             conn.prepare_cached("DELETE FROM record_boxes WHERE id = ?1")?
                 .execute([k])?;
@@ -898,7 +987,7 @@ fn put_in(
         let mut del = conn.prepare_cached(
             "DELETE FROM name_keys WHERE key = ?1 AND rid = ?2 AND kind = ?3 AND pos = ?4",
         )?;
-        for (key, kind, pos) in names::key_rows(old, &old_keys) {
+        for (key, kind, pos) in names::key_rows(old, &old_keys).iter() {
             del.execute(params![key, rid, kind, pos])?;
         }
     }
@@ -925,7 +1014,7 @@ fn put_in(
         }),
         _ => None,
     };
-    state.pending.insert(rid, Pending { boxed, keys });
+    state.queue(rid, boxed, &keys)?;
     audit::append(
         conn,
         &mut state.head,
@@ -1290,6 +1379,7 @@ impl Store {
             // record cost more than the preparation itself. The bounded channel keeps at
             // most a few chunks ahead.
             const CHUNK: usize = 256;
+            tx.state.borrow_mut().reserve(records.len());
             std::thread::scope(|scope| {
                 let (send, recv) = std::sync::mpsc::sync_channel::<Vec<Result<Prepared>>>(4);
                 scope.spawn(move || {

@@ -275,3 +275,96 @@ fn a_packed_box_index_stays_correct_through_small_writes_moves_and_a_rebuild() {
         records.len()
     );
 }
+
+/// The names a record can be found by, as exact matches of a search.
+fn found_by(store: &Store, name: &str) -> BTreeSet<RecordId> {
+    store
+        .search_names(name, 10_000)
+        .unwrap()
+        .into_iter()
+        .filter(|h| h.summary.standard_name.as_deref() == Some(name))
+        .map(|h| h.summary.record_id)
+        .collect()
+}
+
+#[test]
+fn a_record_written_several_times_in_one_batch_keeps_only_its_last_entries() {
+    let (survey, mut store) = new_survey();
+    let mut rng = ChaCha8Rng::seed_from_u64(SEED ^ 11);
+    let ids = SeededIdGenerator::new(1_714_550_400_000, SEED ^ 11);
+    let actor = Actor::new("王测");
+    // Stored before the batch: some of these are rewritten twice inside it.
+    let mut records: Vec<Record> = (0..300).map(|_| random_record(&mut rng, &ids)).collect();
+    for (i, r) in records.iter_mut().enumerate() {
+        r.fields
+            .insert("standard_name".into(), json!(format!("旧{i}号")));
+    }
+    let batch: Vec<_> = records
+        .iter()
+        .map(|r| (r.clone(), SearchKeys::new([format!("jiu{}", r.record_id)])))
+        .collect();
+    store.put_records(&batch, &actor, None).unwrap();
+
+    // One batch (large enough to rebuild the box index packed): 2 000 new records, each
+    // tenth written again further on under a new name and place, and each third stored
+    // record rewritten twice.
+    let fresh: Vec<Record> = (0..2000).map(|_| random_record(&mut rng, &ids)).collect();
+    let mut batch: Vec<(Record, SearchKeys)> = Vec::new();
+    let rename = |r: &Record, name: String, rng: &mut ChaCha8Rng| {
+        let mut m = random_record(rng, &ids);
+        m.record_id = r.record_id;
+        m.fields.insert("standard_name".into(), json!(name));
+        m
+    };
+    let mut finals: std::collections::BTreeMap<RecordId, Record> =
+        records.iter().map(|r| (r.record_id, r.clone())).collect();
+    for (i, r) in fresh.iter().enumerate() {
+        let mut r = r.clone();
+        r.fields
+            .insert("standard_name".into(), json!(format!("新{i}号")));
+        batch.push((r.clone(), SearchKeys::default()));
+        finals.insert(r.record_id, r);
+    }
+    let mut superseded = Vec::new();
+    for (i, r) in fresh.iter().enumerate().step_by(10) {
+        superseded.push(format!("新{i}号"));
+        let m = rename(r, format!("改{i}号"), &mut rng);
+        batch.push((m.clone(), SearchKeys::default()));
+        finals.insert(m.record_id, m);
+    }
+    for (i, r) in records.iter().enumerate().step_by(3) {
+        superseded.push(format!("旧{i}号"));
+        let first = rename(r, format!("中{i}号"), &mut rng);
+        superseded.push(format!("中{i}号"));
+        let last = rename(r, format!("终{i}号"), &mut rng);
+        batch.push((first, SearchKeys::default()));
+        batch.push((last.clone(), SearchKeys::default()));
+        finals.insert(last.record_id, last);
+    }
+    store.put_records(&batch, &actor, None).unwrap();
+    records = finals.into_values().collect();
+
+    for store in [store, Store::open(&survey.path, &pass()).unwrap()] {
+        assert_eq!(store.count().unwrap(), 2300);
+        assert_eq!(store.integrity_check().unwrap(), "ok");
+        // Every box entry is the record's last place: one entry per record, none left
+        // behind by an earlier write.
+        assert_eq!(
+            store.query_bbox([116.0, 35.0, 118.0, 37.0]).unwrap().len(),
+            2300
+        );
+        check_boxes(&store, &records, &mut rng);
+        for name in &superseded {
+            assert!(found_by(&store, name).is_empty(), "{name} still found");
+        }
+        for r in &records {
+            let name = r.standard_name().unwrap();
+            assert_eq!(
+                found_by(&store, name),
+                BTreeSet::from([r.record_id]),
+                "{name}"
+            );
+        }
+        assert!(store.verify_audit_chain().unwrap().is_intact());
+    }
+}
