@@ -11,6 +11,11 @@
 //! must give back the creation hash, which [`verify`] checks for every record, so a
 //! record edited outside the log is caught as well. Files written before this change
 //! hold the whole record in their `*` entries; both forms are read and verified.
+//!
+//! Entries are stored under the record's rid (indexed with seq) and with their hash as 32
+//! raw bytes (migration 0004); the previous entry's hash is not stored again, since the
+//! verifier reads the entries in order. The hashed content, and so every hash written
+//! before, is unchanged: the previous hash enters it as hex text.
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -78,7 +83,7 @@ fn entry_hash(
     new: Option<&str>,
     reason: Option<&str>,
     prev_hash: &str,
-) -> String {
+) -> [u8; 32] {
     let mut h = Sha256::new();
     h.update(b"toponym-audit-v1");
     h.update(seq.to_le_bytes());
@@ -100,7 +105,7 @@ fn entry_hash(
             None => h.update(u64::MAX.to_le_bytes()),
         }
     }
-    hex::encode(h.finalize())
+    h.finalize().into()
 }
 
 /// A change waiting to be appended; values are JSON text, serialised once by the caller.
@@ -114,11 +119,21 @@ pub(crate) struct Change {
 /// transaction so a bulk import does not re-read it for every record.
 pub(crate) type Head = Option<(i64, String)>;
 
+/// A stored hash as bytes. Anything but a blob (a tampered row) is read as its raw bytes
+/// or as nothing, so that it fails verification instead of the read.
+fn hash_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Vec<u8>> {
+    use rusqlite::types::ValueRef;
+    Ok(match r.get_ref(i)? {
+        ValueRef::Blob(b) | ValueRef::Text(b) => b.to_vec(),
+        _ => Vec::new(),
+    })
+}
+
 /// Reads the current head from the log itself.
 pub(crate) fn read_head(conn: &Connection) -> Result<(i64, String)> {
     Ok(conn
         .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row([], |r| Ok((r.get(0)?, hex::encode(hash_at(r, 1)?))))
         .optional()?
         .unwrap_or((0, GENESIS.to_owned())))
 }
@@ -134,11 +149,13 @@ pub(crate) fn write_head(conn: &Connection, head: &(i64, String)) -> Result<()> 
     Ok(())
 }
 
-/// Appends `changes` for `record_id`; the caller holds the transaction and the head.
+/// Appends `changes` for record `record_id` (key `rid` in this file); the caller holds
+/// the transaction and the head.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn append(
     conn: &Connection,
     head: &mut Head,
+    rid: i64,
     record_id: &str,
     at_us: i64,
     actor: &str,
@@ -153,8 +170,8 @@ pub(crate) fn append(
         None => read_head(conn)?,
     };
     let mut insert = conn.prepare_cached(
-        "INSERT INTO audit_log (seq, record_id, at_us, actor, field, old_value, new_value,
-                                reason, prev_hash, hash)
+        "INSERT INTO audit_log (seq, rid, record_id, at_us, actor, field, old_value,
+                                new_value, reason, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     for c in changes {
@@ -165,9 +182,18 @@ pub(crate) fn append(
             seq, record_id, at_us, actor, &c.field, old, new, reason, &prev,
         );
         insert.execute(params![
-            seq, record_id, at_us, actor, c.field, old, new, reason, prev, hash
+            seq,
+            rid,
+            record_id,
+            at_us,
+            actor,
+            c.field,
+            old,
+            new,
+            reason,
+            &hash[..]
         ])?;
-        prev = hash;
+        prev = hex::encode(hash);
     }
     *head = Some((seq, prev));
     Ok(())
@@ -192,7 +218,8 @@ fn at_from_us(us: i64) -> OffsetDateTime {
 pub(crate) fn history(conn: &Connection, id: &RecordId) -> Result<Vec<AuditEntry>> {
     let mut stmt = conn.prepare_cached(
         "SELECT seq, record_id, at_us, actor, field, old_value, new_value, reason, hash
-         FROM audit_log WHERE record_id = ?1 ORDER BY seq",
+         FROM audit_log WHERE rid = (SELECT rid FROM records WHERE record_id = ?1)
+         ORDER BY seq",
     )?;
     let rows = stmt.query_map([id.to_string()], |r| {
         Ok((
@@ -204,7 +231,7 @@ pub(crate) fn history(conn: &Connection, id: &RecordId) -> Result<Vec<AuditEntry
             r.get::<_, Option<String>>(5)?,
             r.get::<_, Option<String>>(6)?,
             r.get::<_, Option<String>>(7)?,
-            r.get::<_, String>(8)?,
+            hex::encode(hash_at(r, 8)?),
         ))
     })?;
     let mut out = Vec::new();
@@ -384,7 +411,7 @@ pub(crate) fn verify_records(
 /// Recomputes every hash and link, and compares the end with the recorded head.
 pub(crate) fn verify(conn: &Connection) -> Result<AuditVerification> {
     let mut stmt = conn.prepare(
-        "SELECT seq, record_id, at_us, actor, field, old_value, new_value, reason, prev_hash, hash
+        "SELECT seq, record_id, at_us, actor, field, old_value, new_value, reason, hash
          FROM audit_log ORDER BY seq",
     )?;
     let mut rows = stmt.query([])?;
@@ -399,8 +426,7 @@ pub(crate) fn verify(conn: &Connection) -> Result<AuditVerification> {
     while let Some(r) = rows.next()? {
         let seq: i64 = r.get(0)?;
         entries += 1;
-        let prev_hash: String = r.get(8)?;
-        let hash: String = r.get(9)?;
+        let hash = hash_at(r, 8)?;
         if seq != expected_seq {
             return Ok(fail(
                 entries,
@@ -408,13 +434,7 @@ pub(crate) fn verify(conn: &Connection) -> Result<AuditVerification> {
                 format!("entry {expected_seq} is missing"),
             ));
         }
-        if prev_hash != prev {
-            return Ok(fail(
-                entries,
-                seq,
-                format!("entry {seq} does not link to entry {}", seq - 1),
-            ));
-        }
+        // Each hash covers the previous entry's, so this also checks the link.
         let again = entry_hash(
             seq,
             &r.get::<_, String>(1)?,
@@ -424,16 +444,16 @@ pub(crate) fn verify(conn: &Connection) -> Result<AuditVerification> {
             r.get::<_, Option<String>>(5)?.as_deref(),
             r.get::<_, Option<String>>(6)?.as_deref(),
             r.get::<_, Option<String>>(7)?.as_deref(),
-            &prev_hash,
+            &prev,
         );
-        if again != hash {
+        if again[..] != hash[..] {
             return Ok(fail(
                 entries,
                 seq,
                 format!("entry {seq} was altered (hash mismatch)"),
             ));
         }
-        prev = hash;
+        prev = hex::encode(hash);
         expected_seq += 1;
     }
     let head: Option<String> = conn

@@ -28,6 +28,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0003_clustered_boxes.sql"),
     ),
     (
+        4,
+        "0004_compact_audit",
+        include_str!("../migrations/0004_compact_audit.sql"),
+    ),
+    (
         100,
         "0100_reference",
         include_str!("../migrations/0100_reference.sql"),

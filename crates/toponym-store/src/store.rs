@@ -1018,6 +1018,7 @@ fn put_in(
     audit::append(
         conn,
         &mut state.head,
+        rid,
         &id,
         at_us,
         &actor.name,

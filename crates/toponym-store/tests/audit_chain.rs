@@ -99,15 +99,81 @@ fn a_removed_middle_entry_is_detected() {
 }
 
 #[test]
-fn a_rehashed_forgery_still_breaks_the_link_to_the_next_entry() {
-    // Replace entry 3 with a self-consistent but different hash: entry 4's prev_hash
-    // no longer matches.
+fn a_replaced_hash_is_detected_at_its_entry() {
+    // Entry 3 gets another hash (its first byte changed): it no longer matches its content
+    // and entry 2's hash.
     let s = survey_with_history();
     let v = tamper(
         &s,
-        "UPDATE audit_log SET hash = 'ab' || substr(hash, 3) WHERE seq = 3",
+        "UPDATE audit_log SET hash = unhex(printf('%02x', (unicode(hash) + 1) % 256)) || substr(hash, 2) WHERE seq = 3",
     );
-    assert_eq!(v.first_bad_seq, Some(3));
+    assert_eq!(v.first_bad_seq, Some(3), "{v:?}");
+    assert!(v.problem.unwrap().contains("altered"));
+}
+
+/// The entry hash as documented in `audit.rs` (SHA-256 over "toponym-audit-v1", seq and
+/// time as little-endian i64, then length-prefixed record id, actor, field, old, new,
+/// reason and the previous hash as hex; u64::MAX for an absent part).
+fn entry_hash(conn: &rusqlite::Connection, seq: i64, prev: &str) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    conn.query_row(
+        "SELECT record_id, at_us, actor, field, old_value, new_value, reason
+         FROM audit_log WHERE seq = ?1",
+        [seq],
+        |r| {
+            let mut h = Sha256::new();
+            h.update(b"toponym-audit-v1");
+            h.update(seq.to_le_bytes());
+            h.update(r.get::<_, i64>(1)?.to_le_bytes());
+            for i in [0, 2, 3, 4, 5, 6] {
+                match r.get::<_, Option<String>>(i)? {
+                    Some(s) => {
+                        h.update((s.len() as u64).to_le_bytes());
+                        h.update(s.as_bytes());
+                    }
+                    None => h.update(u64::MAX.to_le_bytes()),
+                }
+            }
+            h.update((prev.len() as u64).to_le_bytes());
+            h.update(prev.as_bytes());
+            Ok(h.finalize().to_vec())
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_consistently_rewritten_entry_still_breaks_the_next_one() {
+    // A forger with the key rewrites entry 3's reason and gives it the hash that matches
+    // its new content; entry 4's hash covers entry 3's old hash, so the chain breaks there.
+    let s = survey_with_history();
+    let key = derive_key(&s.path, &pass())
+        .unwrap()
+        .sqlcipher_pragmas()
+        .unwrap();
+    let conn = rusqlite::Connection::open(&s.path).unwrap();
+    conn.execute_batch(&key).unwrap();
+    let hash_of = |seq: i64| -> Vec<u8> {
+        conn.query_row("SELECT hash FROM audit_log WHERE seq = ?1", [seq], |r| {
+            r.get(0)
+        })
+        .unwrap()
+    };
+    // The stored hashes follow the documented format (so files written before the hashes
+    // were stored as bytes still verify).
+    let h2 = hex::encode(hash_of(2));
+    assert_eq!(entry_hash(&conn, 3, &h2), hash_of(3));
+    conn.execute("UPDATE audit_log SET reason = '伪造' WHERE seq = 3", [])
+        .unwrap();
+    let forged = entry_hash(&conn, 3, &h2);
+    conn.execute("UPDATE audit_log SET hash = ?1 WHERE seq = 3", [&forged])
+        .unwrap();
+    drop(conn);
+    let v = Store::open(&s.path, &pass())
+        .unwrap()
+        .verify_audit_chain()
+        .unwrap();
+    assert_eq!(v.first_bad_seq, Some(4), "{v:?}");
 }
 
 #[test]
@@ -161,4 +227,43 @@ fn creation_entries_keep_the_content_hash_not_a_second_copy() {
     // The later entries carry old and new values: that is what rebuilds the past.
     assert_eq!(h[1].old_value, Some(json!("泰山")));
     assert_eq!(h[1].new_value, Some(json!("泰山主峰")));
+}
+
+#[test]
+fn a_survey_written_before_the_compact_log_is_migrated_and_still_verifies() {
+    // The committed sample survey was written with the first audit layout (hex hashes,
+    // prev_hash, indexed by record id); opening a copy migrates it.
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../samples/taishan/taishan.toponym");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.toponym");
+    std::fs::copy(&sample, &path).unwrap();
+    std::fs::copy(
+        toponym_store::sidecar_path(&sample),
+        toponym_store::sidecar_path(&path),
+    )
+    .unwrap();
+    let key = derive_key(&path, &toponym_store::Passphrase::new("taishan-demo-2026")).unwrap();
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute_batch(&key.sqlcipher_pragmas().unwrap()).unwrap();
+    let old_entries: i64 = raw
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE length(prev_hash) = 64 AND length(hash) = 64",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    drop(raw);
+    assert!(old_entries > 300, "{old_entries}");
+
+    let store = Store::open_with_key(&path, &key).unwrap();
+    let v = store.verify_audit_chain().unwrap();
+    assert!(v.is_intact(), "{v:?}");
+    assert_eq!(v.entries, old_entries);
+    for s in store.list(&Default::default()).unwrap().iter().take(20) {
+        let h = store.history(&s.record_id).unwrap();
+        assert_eq!(h[0].field, "*", "{h:?}");
+        assert!(h.iter().all(|e| e.hash.len() == 64 && e.record_id == s.record_id.to_string()));
+    }
+    assert_eq!(store.integrity_check().unwrap(), "ok");
 }
