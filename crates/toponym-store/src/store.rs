@@ -754,27 +754,37 @@ fn pack_boxes(conn: &Connection, boxes: &[BoxRow]) -> Result<()> {
         })
         .collect();
     let leaves = write_packed(conn, "record_boxes", &cells)?;
-    // The auxiliary columns a0… in the order record_boxes declares them.
-    let mut put = conn.prepare_cached(
-        "INSERT INTO record_boxes_rowid (rowid, nodeno, a0, a1, a2, a3, a4, a5, a6, a7, a8,
-             a9, a10, a11, a12, a13, a14, a15, a16)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                 ?18, ?19)",
-    )?;
-    for (b, leaf) in boxes.iter().zip(leaves) {
+    // The auxiliary columns a0… in the order record_boxes declares them; many rows per
+    // statement, as for name keys.
+    const HEAD: &str = "INSERT INTO record_boxes_rowid (rowid, nodeno, a0, a1, a2, a3, a4, a5,
+        a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16) VALUES";
+    const COLS: usize = 19;
+    fn values<'a>((b, leaf): (&'a BoxRow, i64)) -> impl Iterator<Item = ToSqlOutput<'a>> {
         let [w, s, e, n] = b.bbox;
-        put.execute(rusqlite::params_from_iter(
-            [b.id.into(), leaf.into()]
-                .into_iter()
-                .chain(listing_values(b))
-                .chain([
-                    w.into(),
-                    s.into(),
-                    e.into(),
-                    n.into(),
-                    opt(b.geom.as_deref()),
-                ]),
-        ))?;
+        [b.id.into(), leaf.into()]
+            .into_iter()
+            .chain(listing_values(b))
+            .chain([
+                w.into(),
+                s.into(),
+                e.into(),
+                n.into(),
+                opt(b.geom.as_deref()),
+            ])
+    }
+    let rows: Vec<(&BoxRow, i64)> = boxes.iter().zip(leaves).collect();
+    let mut chunks = rows.chunks_exact(BOXES_PER_INSERT);
+    if chunks.len() > 0 {
+        let mut many = conn.prepare_cached(&multi_row_insert(HEAD, COLS, BOXES_PER_INSERT))?;
+        for chunk in &mut chunks {
+            many.execute(rusqlite::params_from_iter(
+                chunk.iter().copied().flat_map(values),
+            ))?;
+        }
+    }
+    let mut one = conn.prepare_cached(&multi_row_insert(HEAD, COLS, 1))?;
+    for &row in chunks.remainder() {
+        one.execute(rusqlite::params_from_iter(values(row)))?;
     }
     Ok(())
 }
@@ -801,21 +811,59 @@ fn flush_pending(conn: &Connection, state: &mut TxState) -> Result<()> {
             .then_with(|| names::KINDS[usize::from(a.kind)].cmp(names::KINDS[usize::from(b.kind)]))
             .then(a.pos.cmp(&b.pos))
     });
-    let mut ins = conn.prepare_cached(
+    // Many rows per statement: a bulk import writes hundreds of thousands of keys, and
+    // each statement run has a fixed cost (bind, cursor open and close, reset).
+    let values = |k: &PendingKey| -> [ToSqlOutput<'_>; 4] {
+        [
+            key(k).into(),
+            k.rid.into(),
+            names::KINDS[usize::from(k.kind)].into(),
+            i64::from(k.pos).into(),
+        ]
+    };
+    let mut chunks = keys.chunks_exact(KEYS_PER_INSERT);
+    if chunks.len() > 0 {
+        let mut many = conn.prepare_cached(&multi_row_insert(
+            "INSERT OR IGNORE INTO name_keys (key, rid, kind, pos) VALUES",
+            4,
+            KEYS_PER_INSERT,
+        ))?;
+        for chunk in &mut chunks {
+            many.execute(rusqlite::params_from_iter(chunk.iter().flat_map(values)))?;
+        }
+    }
+    let mut one = conn.prepare_cached(
         "INSERT OR IGNORE INTO name_keys (key, rid, kind, pos) VALUES (?1, ?2, ?3, ?4)",
     )?;
-    for k in &keys {
-        ins.execute(params![
-            key(k),
-            k.rid,
-            names::KINDS[usize::from(k.kind)],
-            k.pos
-        ])?;
+    for k in chunks.remainder() {
+        one.execute(rusqlite::params_from_iter(values(k)))?;
     }
     // What the transaction still needs to carry on: the audit head and the next rid.
     state.head = st.head;
     state.next_rid = st.next_rid;
     Ok(())
+}
+
+/// Name keys written by one statement in a bulk write.
+const KEYS_PER_INSERT: usize = 64;
+
+/// Box entries' auxiliary rows written by one statement in a packed rebuild.
+const BOXES_PER_INSERT: usize = 32;
+
+/// `head` followed by `rows` groups of `cols` numbered parameters.
+fn multi_row_insert(head: &str, cols: usize, rows: usize) -> String {
+    let mut sql = String::from(head);
+    for r in 0..rows {
+        sql.push_str(if r == 0 { " (" } else { ", (" });
+        for c in 0..cols {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("?{}", r * cols + c + 1));
+        }
+        sql.push(')');
+    }
+    sql
 }
 
 /// Rids live in the low 31 bits of a location key.

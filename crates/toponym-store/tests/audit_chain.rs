@@ -245,7 +245,8 @@ fn a_survey_written_before_the_compact_log_is_migrated_and_still_verifies() {
     .unwrap();
     let key = derive_key(&path, &toponym_store::Passphrase::new("taishan-demo-2026")).unwrap();
     let raw = rusqlite::Connection::open(&path).unwrap();
-    raw.execute_batch(&key.sqlcipher_pragmas().unwrap()).unwrap();
+    raw.execute_batch(&key.sqlcipher_pragmas().unwrap())
+        .unwrap();
     let old_entries: i64 = raw
         .query_row(
             "SELECT count(*) FROM audit_log WHERE length(prev_hash) = 64 AND length(hash) = 64",
@@ -263,7 +264,9 @@ fn a_survey_written_before_the_compact_log_is_migrated_and_still_verifies() {
     for s in store.list(&Default::default()).unwrap().iter().take(20) {
         let h = store.history(&s.record_id).unwrap();
         assert_eq!(h[0].field, "*", "{h:?}");
-        assert!(h.iter().all(|e| e.hash.len() == 64 && e.record_id == s.record_id.to_string()));
+        assert!(h
+            .iter()
+            .all(|e| e.hash.len() == 64 && e.record_id == s.record_id.to_string()));
     }
     assert_eq!(store.integrity_check().unwrap(), "ok");
 }
