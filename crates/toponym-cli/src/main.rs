@@ -63,6 +63,8 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Bulk imports run faster without transparent huge pages (see the function's docs).
+    toponym_ops::disable_transparent_huge_pages();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

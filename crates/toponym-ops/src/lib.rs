@@ -8,3 +8,5 @@ pub mod samples;
 pub mod survey;
 
 pub use error::{OpsError, Result};
+/// Process setting for programs that write surveys (see the store's docs).
+pub use toponym_store::disable_transparent_huge_pages;

@@ -22,6 +22,7 @@ pub mod mbtiles;
 mod media;
 mod migrate;
 mod names;
+mod process;
 mod reference;
 mod rtree_pack;
 mod store;
@@ -33,6 +34,7 @@ pub use investigation::{Closure, InvestigationEntry, NewInvestigationEntry};
 pub use kdf::{derive_key, sidecar_path, DerivedKey, KdfParams, Passphrase};
 pub use media::{Media, MediaInfo};
 pub use names::{normalise_key, SearchKeys};
+pub use process::disable_transparent_huge_pages;
 pub use reference::ReferenceTableInfo;
 pub use store::{
     Actor, ListFilter, NameHit, OpenTimings, RecordSummary, Store, StoreTx, WorkflowStatus,
