@@ -231,19 +231,21 @@ fn creation_entries_keep_the_content_hash_not_a_second_copy() {
 
 #[test]
 fn a_survey_written_before_the_compact_log_is_migrated_and_still_verifies() {
-    // The committed sample survey was written with the first audit layout (hex hashes,
-    // prev_hash, indexed by record id); opening a copy migrates it.
-    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../samples/taishan/taishan.toponym");
+    // tests/fixtures/old-audit.toponym was written by the CLI of commit b0c0827 (schema
+    // before migration 0004: hex hashes, prev_hash, indexed by record id): `survey init`,
+    // `survey add` of the first 40 sample records, then 5 of them again with 历史沿革
+    // extended. Passphrase fixture-2025. Opening a copy migrates it.
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/old-audit.toponym");
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.toponym");
-    std::fs::copy(&sample, &path).unwrap();
+    std::fs::copy(&fixture, &path).unwrap();
     std::fs::copy(
-        toponym_store::sidecar_path(&sample),
+        toponym_store::sidecar_path(&fixture),
         toponym_store::sidecar_path(&path),
     )
     .unwrap();
-    let key = derive_key(&path, &toponym_store::Passphrase::new("taishan-demo-2026")).unwrap();
+    let key = derive_key(&path, &toponym_store::Passphrase::new("fixture-2025")).unwrap();
     let raw = rusqlite::Connection::open(&path).unwrap();
     raw.execute_batch(&key.sqlcipher_pragmas().unwrap())
         .unwrap();
@@ -255,18 +257,24 @@ fn a_survey_written_before_the_compact_log_is_migrated_and_still_verifies() {
         )
         .unwrap();
     drop(raw);
-    assert!(old_entries > 300, "{old_entries}");
+    assert_eq!(old_entries, 45);
 
     let store = Store::open_with_key(&path, &key).unwrap();
     let v = store.verify_audit_chain().unwrap();
     assert!(v.is_intact(), "{v:?}");
-    assert_eq!(v.entries, old_entries);
-    for s in store.list(&Default::default()).unwrap().iter().take(20) {
+    assert_eq!(v.entries, 45);
+    let mut edited = 0;
+    for s in store.list(&Default::default()).unwrap() {
         let h = store.history(&s.record_id).unwrap();
         assert_eq!(h[0].field, "*", "{h:?}");
         assert!(h
             .iter()
             .all(|e| e.hash.len() == 64 && e.record_id == s.record_id.to_string()));
+        if let Some(change) = h.get(1) {
+            assert_eq!(change.field, "fields.history");
+            edited += 1;
+        }
     }
+    assert_eq!(edited, 5);
     assert_eq!(store.integrity_check().unwrap(), "ok");
 }
