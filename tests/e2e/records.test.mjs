@@ -42,12 +42,17 @@ async function newRecord(s, rec) {
     await until(async () => /^117\.12500/.test(await rp.getValue()), 'DMS parsed to decimal degrees');
   } else {
     if (rec.kind === 'line') {
+      // A line record without a line: the form shows the geometry finding (C-4).
+      const missingLine = `${by('findings-geometry')} [data-code="field.required"]`;
+      await until(async () => (await b.$(missingLine)).isExisting(), 'missing-geometry finding on a blank line');
       // Draw on the map first: three clicks make a three-vertex line.
       await (await b.$(by('draw-toggle'))).click();
       const canvas = await b.$(`${by('map-form')} canvas`);
       for (const [x, y] of [[-80, 30], [0, -20], [70, 10]]) await canvas.click({ x, y });
       await (await b.$(by('draw-toggle'))).click();
       await until(async () => (await (await b.$(by('geometry-vertices'))).getValue()).split('\n').length === 3, 'three drawn vertices');
+      // The live check (120 ms after the edit, before the autosave) clears it.
+      await until(async () => !(await (await b.$(missingLine)).isExisting()), 'missing-geometry finding cleared by the drawn line');
       await s.screenshot('drawn-line');
     }
     // Then type the surveyed coordinates, which replace the sketch.

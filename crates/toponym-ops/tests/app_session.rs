@@ -236,3 +236,38 @@ fn coordinates_parse_as_decimal_or_dms() {
     assert!(parse_coords("117.1 36.2").lon_lat.is_some());
     assert!(parse_coords("north of the temple").lon_lat.is_none());
 }
+
+#[test]
+fn a_live_check_gives_the_findings_a_save_would_and_stores_nothing() {
+    let (_dir, path) = new_survey();
+    let mut s = Session::unlock(&path, PASS, false).unwrap();
+    let mut rec = s.record_new("water.river").unwrap().record;
+    rec.fields.insert("standard_name".into(), json!("梳洗河"));
+    let geometry_findings = |f: &[toponym_ops::app::dto::FindingDto]| {
+        f.iter()
+            .filter(|f| f.path == "geometry")
+            .map(|f| f.message.code.clone())
+            .collect::<Vec<_>>()
+    };
+    // No line yet: the check reports the missing geometry, as a save would.
+    let before = s.record_check(&rec).unwrap();
+    assert!(!geometry_findings(&before).is_empty(), "{before:?}");
+    rec.geometry = Some(GeometryDto::LineString(vec![
+        [117.09, 36.18],
+        [117.11, 36.2],
+        [117.13, 36.215],
+    ]));
+    let checked = s.record_check(&rec).unwrap();
+    assert!(geometry_findings(&checked).is_empty(), "{checked:?}");
+    assert_eq!(s.info().record_count, 0, "a check stores nothing");
+    let saved = s.record_save(rec, false).unwrap();
+    let codes = |f: &[toponym_ops::app::dto::FindingDto]| {
+        let mut v: Vec<_> = f
+            .iter()
+            .map(|f| (f.path.clone(), f.message.code.clone()))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(codes(&checked), codes(&saved.findings));
+}

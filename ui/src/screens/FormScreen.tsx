@@ -27,6 +27,9 @@ import { loadLayers } from './MapScreen';
 import { mark, markPainted } from '../perf';
 
 const AUTOSAVE_MS = 400;
+// Findings follow an edit sooner than the save does: the core checks the edited record
+// (nothing is stored) this long after the last change.
+const CHECK_MS = 120;
 
 // Form specs do not change during a session: fetched once per template, and the request
 // runs in parallel with the record's own.
@@ -68,6 +71,10 @@ export function FormScreen(props: {
   const chain = useRef<Promise<unknown>>(Promise.resolve());
   const dirty = useRef(false);
   const inFlight = useRef(0);
+  // Live checks. `edits` counts the surveyor's changes; findings (from a check or a save)
+  // are shown only if no change came after the state they were computed for.
+  const checkTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const edits = useRef(0);
 
   // A layout effect, not an effect: the record is asked for in the same task as the click
   // that opened the form, instead of after a frame of "…" has been painted.
@@ -96,6 +103,7 @@ export function FormScreen(props: {
     return () => {
       // Leaving the form flushes a pending edit instead of dropping it.
       if (timer.current) clearTimeout(timer.current);
+      if (checkTimer.current) clearTimeout(checkTimer.current);
       if (dirty.current && latest.current) api.recordSave(latest.current, false);
     };
   }, []);
@@ -105,6 +113,7 @@ export function FormScreen(props: {
     timer.current = null;
     const rec = latest.current;
     if (!rec) return chain.current;
+    const editsAtSave = edits.current;
     // "Save draft" clicked right after typing: the field's blur has already queued a save
     // of exactly this record, so a second one would only double the wait.
     if (!complete && !dirty.current && inFlight.current > 0) return chain.current;
@@ -117,7 +126,9 @@ export function FormScreen(props: {
       try {
         const out = await api.recordSave(rec, complete);
         mark('save-data');
-        setFindings(out.findings);
+        // Findings of a record that has been edited since are stale; the live check of
+        // the newer state shows the right ones.
+        if (edits.current === editsAtSave) setFindings(out.findings);
         const next = { ...(latest.current ?? rec), status: out.status };
         latest.current = next;
         setRecord(next);
@@ -145,12 +156,25 @@ export function FormScreen(props: {
     if (!base) return;
     const next = mut(base);
     latest.current = next;
+    edits.current += 1;
     setRecord(next);
     dirty.current = true;
     setSaveState('dirty');
     setNotice(null);
     if (timer.current) clearTimeout(timer.current);
     timer.current = setTimeout(() => saveRef.current(false), AUTOSAVE_MS);
+    if (checkTimer.current) clearTimeout(checkTimer.current);
+    checkTimer.current = setTimeout(() => {
+      const rec = latest.current;
+      if (!rec) return;
+      const editsAtCheck = edits.current;
+      api.recordCheck(rec).then(
+        (f) => {
+          if (edits.current === editsAtCheck) setFindings(f);
+        },
+        () => undefined,
+      );
+    }, CHECK_MS);
   }, []);
   const setField = useCallback(
     (key: string, v: Value) =>

@@ -417,10 +417,20 @@ impl Session {
         Ok(r)
     }
 
-    /// Live findings for a record being edited (nothing is stored).
+    /// Live findings for a record being edited (nothing is stored): the findings a save
+    /// of it would return.
     pub fn record_check(&self, dto: &RecordDto) -> Result<Vec<FindingDto>, AppError> {
-        let r = self.record_from_dto(dto.clone())?;
+        let mut r = self.record_from_dto(dto.clone())?;
+        self.default_registrar(&mut r);
         Ok(self.validate(&r))
+    }
+
+    /// A record saved without 登记人 is registered by the person signed in.
+    fn default_registrar(&self, r: &mut Record) {
+        if r.text("registrar").is_none() {
+            r.fields
+                .insert("registrar".into(), Value::String(self.actor.name.clone()));
+        }
     }
 
     /// Saves a draft, or marks the record complete when no ERROR or BLOCKER finding is
@@ -428,10 +438,7 @@ impl Session {
     pub fn record_save(&mut self, dto: RecordDto, complete: bool) -> Result<SaveOutcome, AppError> {
         let previous = dto.status;
         let mut r = self.record_from_dto(dto)?;
-        if r.text("registrar").is_none() {
-            r.fields
-                .insert("registrar".into(), Value::String(self.actor.name.clone()));
-        }
+        self.default_registrar(&mut r);
         let findings = self.validate(&r);
         let blocking = findings.iter().any(|f| f.blocking);
         let refused = complete && blocking;
