@@ -354,7 +354,15 @@ fn run(dir: &Path, encrypted: bool, scale: f64) -> Figures {
 
 fn main() {
     // As the CLI runs the store: mimalloc (above) and no transparent huge pages.
-    toponym_store::disable_transparent_huge_pages();
+    let thp_off = toponym_store::disable_transparent_huge_pages();
+    println!(
+        "allocator mimalloc; transparent huge pages {}",
+        if thp_off {
+            "off"
+        } else {
+            "as the system sets them"
+        }
+    );
     // `cargo bench` passes --bench; ignore all arguments.
     let scale: f64 = std::env::var("TOPONYM_BENCH_SCALE")
         .ok()
