@@ -759,7 +759,7 @@ fn pack_boxes(conn: &Connection, boxes: &[BoxRow]) -> Result<()> {
     const HEAD: &str = "INSERT INTO record_boxes_rowid (rowid, nodeno, a0, a1, a2, a3, a4, a5,
         a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16) VALUES";
     const COLS: usize = 19;
-    fn values<'a>((b, leaf): (&'a BoxRow, i64)) -> impl Iterator<Item = ToSqlOutput<'a>> {
+    fn values((b, leaf): (&BoxRow, i64)) -> impl Iterator<Item = ToSqlOutput<'_>> {
         let [w, s, e, n] = b.bbox;
         [b.id.into(), leaf.into()]
             .into_iter()
@@ -773,34 +773,24 @@ fn pack_boxes(conn: &Connection, boxes: &[BoxRow]) -> Result<()> {
             ])
     }
     let rows: Vec<(&BoxRow, i64)> = boxes.iter().zip(leaves).collect();
-    let mut chunks = rows.chunks_exact(BOXES_PER_INSERT);
-    if chunks.len() > 0 {
-        let mut many = conn.prepare_cached(&multi_row_insert(HEAD, COLS, BOXES_PER_INSERT))?;
-        for chunk in &mut chunks {
-            many.execute(rusqlite::params_from_iter(
-                chunk.iter().copied().flat_map(values),
-            ))?;
-        }
-    }
-    let mut one = conn.prepare_cached(&multi_row_insert(HEAD, COLS, 1))?;
-    for &row in chunks.remainder() {
-        one.execute(rusqlite::params_from_iter(values(row)))?;
-    }
-    Ok(())
+    insert_rows(conn, HEAD, COLS, BOXES_PER_INSERT, &rows, |&row| {
+        values(row)
+    })
 }
 
 /// Writes the pending box entries and name keys, each in key order.
 fn flush_pending(conn: &Connection, state: &mut TxState) -> Result<()> {
-    let mut st = std::mem::take(state);
-    let boxes: Vec<BoxRow> = std::mem::take(&mut st.boxes)
+    let boxes: Vec<BoxRow> = std::mem::take(&mut state.boxes)
         .into_iter()
-        .filter(|(w, b)| st.current(b.rid, *w))
+        .filter(|(w, b)| state.current(b.rid, *w))
         .map(|(_, b)| b)
         .collect();
     write_boxes(conn, boxes)?;
-    let mut keys = std::mem::take(&mut st.keys);
-    keys.retain(|k| st.current(k.rid, k.write));
-    let text = st.key_text.as_str();
+    let mut keys = std::mem::take(&mut state.keys);
+    keys.retain(|k| state.current(k.rid, k.write));
+    let key_text = std::mem::take(&mut state.key_text);
+    state.latest.clear();
+    let text = key_text.as_str();
     let key = |k: &PendingKey| &text[k.start as usize..k.end as usize];
     // The order of the name_keys primary key (key, rid, kind, pos).
     keys.sort_unstable_by(|a, b| {
@@ -811,36 +801,21 @@ fn flush_pending(conn: &Connection, state: &mut TxState) -> Result<()> {
             .then_with(|| names::KINDS[usize::from(a.kind)].cmp(names::KINDS[usize::from(b.kind)]))
             .then(a.pos.cmp(&b.pos))
     });
-    // Many rows per statement: a bulk import writes hundreds of thousands of keys, and
-    // each statement run has a fixed cost (bind, cursor open and close, reset).
-    let values = |k: &PendingKey| -> [ToSqlOutput<'_>; 4] {
-        [
-            key(k).into(),
-            k.rid.into(),
-            names::KINDS[usize::from(k.kind)].into(),
-            i64::from(k.pos).into(),
-        ]
-    };
-    let mut chunks = keys.chunks_exact(KEYS_PER_INSERT);
-    if chunks.len() > 0 {
-        let mut many = conn.prepare_cached(&multi_row_insert(
-            "INSERT OR IGNORE INTO name_keys (key, rid, kind, pos) VALUES",
-            4,
-            KEYS_PER_INSERT,
-        ))?;
-        for chunk in &mut chunks {
-            many.execute(rusqlite::params_from_iter(chunk.iter().flat_map(values)))?;
-        }
-    }
-    let mut one = conn.prepare_cached(
-        "INSERT OR IGNORE INTO name_keys (key, rid, kind, pos) VALUES (?1, ?2, ?3, ?4)",
+    insert_rows(
+        conn,
+        "INSERT OR IGNORE INTO name_keys (key, rid, kind, pos) VALUES",
+        4,
+        KEYS_PER_INSERT,
+        &keys,
+        |k| -> [ToSqlOutput<'_>; 4] {
+            [
+                key(k).into(),
+                k.rid.into(),
+                names::KINDS[usize::from(k.kind)].into(),
+                i64::from(k.pos).into(),
+            ]
+        },
     )?;
-    for k in chunks.remainder() {
-        one.execute(rusqlite::params_from_iter(values(k)))?;
-    }
-    // What the transaction still needs to carry on: the audit head and the next rid.
-    state.head = st.head;
-    state.next_rid = st.next_rid;
     Ok(())
 }
 
@@ -849,6 +824,35 @@ const KEYS_PER_INSERT: usize = 64;
 
 /// Box entries' auxiliary rows written by one statement in a packed rebuild.
 const BOXES_PER_INSERT: usize = 32;
+
+/// Inserts `rows`, `per_statement` of them per run of one statement (a bulk import writes
+/// hundreds of thousands of rows, and each statement run has a fixed cost: bind, cursor
+/// open and close, reset), the rest one by one. `head` is the `INSERT … VALUES` without
+/// its value lists; `values` gives a row's `cols` values.
+fn insert_rows<'a, T, I>(
+    conn: &Connection,
+    head: &str,
+    cols: usize,
+    per_statement: usize,
+    rows: &'a [T],
+    values: impl Fn(&'a T) -> I,
+) -> Result<()>
+where
+    I: IntoIterator<Item = ToSqlOutput<'a>>,
+{
+    let mut chunks = rows.chunks_exact(per_statement);
+    if chunks.len() > 0 {
+        let mut many = conn.prepare_cached(&multi_row_insert(head, cols, per_statement))?;
+        for chunk in &mut chunks {
+            many.execute(rusqlite::params_from_iter(chunk.iter().flat_map(&values)))?;
+        }
+    }
+    let mut one = conn.prepare_cached(&multi_row_insert(head, cols, 1))?;
+    for row in chunks.remainder() {
+        one.execute(rusqlite::params_from_iter(values(row)))?;
+    }
+    Ok(())
+}
 
 /// `head` followed by `rows` groups of `cols` numbered parameters.
 fn multi_row_insert(head: &str, cols: usize, rows: usize) -> String {
