@@ -189,6 +189,7 @@ fn startup_from_env() -> StartupInfo {
     StartupInfo {
         survey_path: survey,
         recent: app::recent_surveys(),
+        min_passphrase_chars: toponym_ops::survey::MIN_PASSPHRASE_CHARS as u32,
     }
 }
 

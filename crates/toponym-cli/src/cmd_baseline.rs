@@ -33,12 +33,7 @@ pub struct ImportBaselineArgs {
 }
 
 fn passphrase() -> Result<Passphrase, String> {
-    if let Ok(p) = std::env::var("TOPONYM_PASSPHRASE") {
-        return Ok(Passphrase::new(p));
-    }
-    rpassword::prompt_password("口令 Passphrase: ")
-        .map(Passphrase::new)
-        .map_err(|e| format!("cannot read passphrase: {e}"))
+    crate::cmd_survey::passphrase(false)
 }
 
 /// Runs the import; exit 0 on success, 2 on a usage, input or store error.

@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use toponym_core::{Clock, SystemClock};
 use toponym_forms::{Catalog, ValidateOptions};
 use toponym_ops::survey;
-use toponym_ops::survey::{Actor, KdfParams, ListFilter, Passphrase, WorkflowStatus};
+use toponym_ops::survey::{Actor, KdfParams, ListFilter, Passphrase, StoreError, WorkflowStatus};
 
 /// Arguments of `toponym survey`.
 #[derive(Args)]
@@ -120,8 +120,12 @@ enum SurveyCmd {
     ExportGpkg {
         /// The survey.
         survey: PathBuf,
-        /// The .gpkg file to write (replaced if it exists).
+        /// The .gpkg file to write. An existing file is kept unless --replace is given; a
+        /// survey, its key file, a WAL, another database or a device is never written.
         out: PathBuf,
+        /// Replace an existing earlier export at the output path.
+        #[arg(long)]
+        replace: bool,
         /// Allow records classified above 公开 (the GeoPackage is NOT encrypted).
         #[arg(long)]
         allow_classified: bool,
@@ -155,23 +159,43 @@ fn parse_time(s: &str) -> Result<time::OffsetDateTime, String> {
     })
 }
 
-fn passphrase(confirm: bool) -> Result<Passphrase, String> {
-    if let Ok(p) = std::env::var("TOPONYM_PASSPHRASE") {
-        return Ok(Passphrase::new(p));
-    }
-    let first = rpassword::prompt_password("口令 Passphrase: ")
-        .map_err(|e| format!("cannot read passphrase: {e}"))?;
-    if confirm {
-        let again = rpassword::prompt_password("再次输入 Again: ")
-            .map_err(|e| format!("cannot read passphrase: {e}"))?;
-        if again != first {
-            return Err("两次口令不一致 / the passphrases differ".into());
+/// The passphrase, from TOPONYM_PASSPHRASE or the terminal (twice for a new survey).
+/// An empty one is refused on every path; a new one needs at least
+/// [`toponym_ops::survey::MIN_PASSPHRASE_CHARS`] characters.
+pub(crate) fn passphrase(new: bool) -> Result<Passphrase, String> {
+    let text = match std::env::var("TOPONYM_PASSPHRASE") {
+        Ok(p) if p.trim().is_empty() => {
+            return Err(
+                "TOPONYM_PASSPHRASE 已设置但为空 / TOPONYM_PASSPHRASE is set but empty; \
+                 give the passphrase or unset it to be asked"
+                    .into(),
+            )
         }
+        Ok(p) => p,
+        Err(_) => {
+            let first = rpassword::prompt_password("口令 Passphrase: ")
+                .map_err(|e| format!("cannot read passphrase: {e}"))?;
+            if new {
+                let again = rpassword::prompt_password("再次输入 Again: ")
+                    .map_err(|e| format!("cannot read passphrase: {e}"))?;
+                if again != first {
+                    return Err("两次口令不一致 / the passphrases differ".into());
+                }
+            }
+            if first.trim().is_empty() {
+                return Err("口令不能为空 / the passphrase must not be empty".into());
+            }
+            first
+        }
+    };
+    let min = toponym_ops::survey::MIN_PASSPHRASE_CHARS;
+    if new && text.chars().count() < min {
+        return Err(format!(
+            "新口令至少需要 {min} 个字符 / a new passphrase needs at least {min} characters \
+             (a phrase of several words is easy to remember and hard to guess)"
+        ));
     }
-    if first.is_empty() {
-        return Err("口令不能为空 / the passphrase must not be empty".into());
-    }
-    Ok(Passphrase::new(first))
+    Ok(Passphrase::new(text))
 }
 
 fn print_json<T: serde::Serialize>(v: &T) {
@@ -423,37 +447,51 @@ fn run_inner(args: SurveyArgs) -> Result<ExitCode, String> {
         }
         SurveyCmd::Verify { path, json } => {
             let pass = passphrase(false)?;
-            let store = survey::open(&path, &pass).map_err(e2s)?;
-            let integrity = store.integrity_check().map_err(|e| e.to_string())?;
-            let chain = store.verify_audit_chain().map_err(|e| e.to_string())?;
-            let ok = integrity == "ok" && chain.is_intact();
+            let report = survey::verify(&path, &pass).map_err(e2s)?;
             if json {
-                print_json(&serde_json::json!({"integrity": integrity, "audit": chain, "ok": ok}));
+                print_json(&report);
             } else {
-                println!("integrity_check: {integrity}");
-                match &chain.problem {
-                    None => println!(
-                        "审计链完整 / audit chain intact ({} entries)",
-                        chain.entries
-                    ),
-                    Some(p) => println!("审计链被篡改 / audit chain BROKEN: {p}"),
+                if let Some(d) = &report.damage {
+                    println!("文件已损坏 / DAMAGED: {d}");
+                }
+                if let Some(i) = &report.integrity {
+                    println!("integrity_check: {i}");
+                }
+                match report.audit.as_ref().map(|a| (a, &a.problem)) {
+                    Some((a, None)) => {
+                        println!("审计链完整 / audit chain intact ({} entries)", a.entries)
+                    }
+                    Some((_, Some(p))) => println!("审计链被篡改 / audit chain BROKEN: {p}"),
+                    None => println!("审计链未能检查 / audit chain not checked (file unreadable)"),
                 }
             }
-            if !ok {
+            if !report.ok {
                 return Ok(ExitCode::from(1));
             }
         }
         SurveyCmd::ExportGpkg {
             survey: path,
             out,
+            replace,
             allow_classified,
             json,
         } => {
             let pass = passphrase(false)?;
             let store = survey::open(&path, &pass).map_err(e2s)?;
-            let report = survey::export_gpkg(&store, &out, allow_classified).map_err(|e| {
-                format!("{e}\n  提示 hint: --allow-classified 可导出涉密记录（文件不加密）/ exports them unencrypted")
-            })?;
+            let report =
+                survey::export_gpkg(&store, &out, allow_classified, replace).map_err(|e| {
+                    match &e {
+                        toponym_ops::OpsError::Store(StoreError::ClassifiedExport { .. }) => format!(
+                            "{e}\n  提示 hint: --allow-classified 可导出涉密记录（文件不加密）/ exports them unencrypted"
+                        ),
+                        toponym_ops::OpsError::Store(StoreError::Output(
+                            toponym_ops::survey::OutputError::Exists { .. },
+                        )) => format!(
+                            "{e}\n  提示 hint: 目标文件已存在；用 --replace 替换 / it exists; --replace replaces it"
+                        ),
+                        _ => e.to_string(),
+                    }
+                })?;
             for w in &report.warnings {
                 eprintln!("警告 warning: {} / {}", w.zh, w.en);
             }

@@ -1,7 +1,8 @@
 //! `toponym validate <record.json>... [--json] [--export] [--province CODE | --province-bbox W,S,E,N]`:
 //! validates record files against their templates and prints the findings. A file holds one record or an array of them.
 //! Exit 0 = no ERROR/BLOCKER, 1 = some, 2 = a file could not be read or is not JSON
-//! (malformed JSON is reported with line and column).
+//! (malformed JSON is reported with line and column). A file larger than 32 MiB is
+//! refused unread; findings are printed record by record as they are found.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -88,33 +89,56 @@ pub fn run(args: ValidateArgs) -> ExitCode {
         },
         ..ValidateOptions::default()
     };
-    let mut outcomes = Vec::new();
-    let mut input_errors = Vec::new();
+    // Each record's findings are printed as soon as it is validated, so memory holds one
+    // file's JSON and one record's findings, never the findings of a whole run.
+    let mut records = 0usize;
+    let mut findings_total = 0usize;
+    let mut blocking = 0usize;
+    let mut input_errors: Vec<Value> = Vec::new();
+    if args.json {
+        outln!("{{\"records\": [");
+    }
     for path in &args.files {
         let name = path.display().to_string();
-        let text = match std::fs::read_to_string(path) {
+        let text = match toponym_io::read_capped_text(
+            path,
+            toponym_ops::survey::MAX_RECORD_FILE_BYTES,
+            "record files",
+        ) {
             Ok(t) => t,
             Err(e) => {
-                input_errors.push(json!({"file": name, "error": format!("cannot read: {e}")}));
+                let err = json!({"file": name, "error": e.to_string()});
+                if !args.json {
+                    errln!("{name}: error: {e}");
+                }
+                input_errors.push(err);
                 continue;
             }
         };
         let value: Value = match serde_json::from_str(&text) {
             Ok(v) => v,
             Err(e) => {
+                let msg = format!(
+                    "malformed JSON at line {}, column {}: {e}",
+                    e.line(),
+                    e.column()
+                );
+                if !args.json {
+                    errln!("{name}: error: {msg}");
+                }
                 input_errors.push(json!({
-                    "file": name, "line": e.line(), "column": e.column(),
-                    "error": format!("malformed JSON at line {}, column {}: {e}", e.line(), e.column())
+                    "file": name, "line": e.line(), "column": e.column(), "error": msg
                 }));
                 continue;
             }
         };
-        let records: Vec<(Option<usize>, &Value)> = match &value {
+        drop(text);
+        let list: Vec<(Option<usize>, &Value)> = match &value {
             Value::Array(a) => a.iter().enumerate().map(|(i, v)| (Some(i), v)).collect(),
             v => vec![(None, v)],
         };
-        for (index, r) in records {
-            outcomes.push(Outcome {
+        for (index, r) in list {
+            let o = Outcome {
                 file: name.clone(),
                 index,
                 record_id: r
@@ -127,73 +151,39 @@ pub fn run(args: ValidateArgs) -> ExitCode {
                     .and_then(Value::as_str)
                     .map(str::to_owned),
                 findings: validate_json_with(catalog, r, &opts),
-            });
+            };
+            blocking += o
+                .findings
+                .iter()
+                .filter(|f| f.severity.is_blocking())
+                .count();
+            findings_total += o.findings.len();
+            if args.json {
+                let item = json!({"file": o.file, "index": o.index, "record_id": o.record_id, "template": o.template, "findings": o.findings});
+                let sep = if records == 0 { "" } else { "," };
+                outln!("{sep}{}", serde_json::to_string(&item).unwrap_or_default());
+            } else {
+                print_outcome(&o);
+            }
+            records += 1;
         }
     }
-    let blocking = outcomes
-        .iter()
-        .flat_map(|o| &o.findings)
-        .filter(|f| f.severity.is_blocking())
-        .count();
     if args.json {
-        let recs: Vec<Value> = outcomes
-            .iter()
-            .map(|o| json!({"file": o.file, "index": o.index, "record_id": o.record_id, "template": o.template, "findings": o.findings}))
-            .collect();
-        let out = json!({
-            "records": recs,
-            "input_errors": input_errors,
-            "summary": {
-                "records": outcomes.len(),
-                "findings": outcomes.iter().map(|o| o.findings.len()).sum::<usize>(),
-                "blocking": blocking,
-                "input_errors": input_errors.len()
-            }
+        let tail = json!({
+            "records": records,
+            "findings": findings_total,
+            "blocking": blocking,
+            "input_errors": input_errors.len()
         });
-        outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        outln!(
+            "], \"input_errors\": {}, \"summary\": {}}}",
+            serde_json::to_string(&input_errors).unwrap_or_default(),
+            serde_json::to_string(&tail).unwrap_or_default()
+        );
     } else {
-        for e in &input_errors {
-            errln!(
-                "{}: error: {}",
-                e["file"].as_str().unwrap_or(""),
-                e["error"].as_str().unwrap_or("")
-            );
-        }
-        for o in &outcomes {
-            let at = match o.index {
-                Some(i) => format!("{}[{i}]", o.file),
-                None => o.file.clone(),
-            };
-            let who = format!(
-                "{} {}",
-                o.template.as_deref().unwrap_or("?"),
-                o.record_id.as_deref().unwrap_or("?")
-            );
-            if o.findings.is_empty() {
-                outln!("{at}: {who}: ok");
-                continue;
-            }
-            outln!("{at}: {who}: {} finding(s)", o.findings.len());
-            for f in &o.findings {
-                outln!(
-                    "  {:<7} {:<5} {}: {}",
-                    f.severity.as_str(),
-                    f.rule.as_deref().unwrap_or("-"),
-                    f.path,
-                    f.message.zh
-                );
-                outln!(
-                    "  {:<7} {:<5} {}  {}",
-                    "",
-                    "",
-                    " ".repeat(f.path.chars().count()),
-                    f.message.en
-                );
-            }
-        }
         outln!(
             "{} record(s), {} blocking finding(s), {} input error(s)",
-            outcomes.len(),
+            records,
             blocking,
             input_errors.len()
         );
@@ -204,5 +194,39 @@ pub fn run(args: ValidateArgs) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// Prints one record's findings in the text format.
+fn print_outcome(o: &Outcome) {
+    let at = match o.index {
+        Some(i) => format!("{}[{i}]", o.file),
+        None => o.file.clone(),
+    };
+    let who = format!(
+        "{} {}",
+        o.template.as_deref().unwrap_or("?"),
+        o.record_id.as_deref().unwrap_or("?")
+    );
+    if o.findings.is_empty() {
+        outln!("{at}: {who}: ok");
+        return;
+    }
+    outln!("{at}: {who}: {} finding(s)", o.findings.len());
+    for f in &o.findings {
+        outln!(
+            "  {:<7} {:<5} {}: {}",
+            f.severity.as_str(),
+            f.rule.as_deref().unwrap_or("-"),
+            f.path,
+            f.message.zh
+        );
+        outln!(
+            "  {:<7} {:<5} {}  {}",
+            "",
+            "",
+            " ".repeat(f.path.chars().count()),
+            f.message.en
+        );
     }
 }

@@ -65,6 +65,15 @@ enum Command {
 fn main() -> ExitCode {
     // Bulk imports run faster without transparent huge pages (see the function's docs).
     toponym_ops::disable_transparent_huge_pages();
+    // Ctrl-C, SIGTERM or SIGHUP while an export is written: remove its plaintext
+    // temporary before exiting. (A SIGKILL cannot be caught; the next write to the same
+    // folder removes what it left.) An interrupted survey write needs nothing: SQLite
+    // rolls the open transaction back.
+    let _ = ctrlc::set_handler(|| {
+        toponym_io::remove_live_temporaries();
+        errln!("中断 / interrupted");
+        std::process::exit(130);
+    });
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

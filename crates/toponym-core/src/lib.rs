@@ -8,6 +8,7 @@ pub mod clock;
 pub mod finding;
 pub mod geometry;
 pub mod ids;
+pub mod limits;
 pub mod record;
 
 pub use clock::{Clock, FixedClock, SystemClock};

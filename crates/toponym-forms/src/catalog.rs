@@ -108,6 +108,7 @@ fn synth_items(fields: &mut [FieldDef]) {
                     item: None,
                     ref_templates: item.ref_templates.clone(),
                     length: None,
+                    max_chars: None,
                     digits_only: false,
                     min: None,
                     min_exclusive: false,

@@ -6,6 +6,7 @@
 
 pub mod catalog;
 pub mod error;
+pub mod limits;
 pub mod model;
 pub mod rules;
 pub mod schema;

@@ -216,6 +216,10 @@ pub struct FieldDef {
     /// Exact length in characters (codes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub length: Option<u32>,
+    /// Most characters of a text value; when absent, the limit of the field's check class
+    /// in `schemas/limits.json` applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_chars: Option<u32>,
     /// Only ASCII digits allowed (codes).
     #[serde(default, skip_serializing_if = "is_false")]
     pub digits_only: bool,

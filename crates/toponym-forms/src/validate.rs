@@ -61,6 +61,8 @@ pub(crate) struct Ctx<'a> {
     pub geometry: Option<&'a Geometry>,
     pub opts: &'a ValidateOptions,
     pub out: Vec<Finding>,
+    /// Findings not kept because the record already had the most a report holds.
+    pub suppressed: usize,
     /// Filled values by form-field position: the per-record lookup table every rule uses.
     pub vals: [Option<&'a Value>; MAX_FIELDS],
 }
@@ -73,6 +75,9 @@ pub(crate) fn msg(code: &str, zh: impl Into<String>, en: impl Into<String>) -> M
 impl<'a> Ctx<'a> {
     /// Raises a finding for a catalogued rule at that rule's severity.
     pub fn emit(&mut self, rule: &'static str, path: &dyn fmt::Display, message: Message) {
+        if self.full() {
+            return;
+        }
         let sev = rules::info(rule)
             .map(|r| r.severity)
             .unwrap_or(Severity::Error);
@@ -82,8 +87,22 @@ impl<'a> Ctx<'a> {
 
     /// Raises a finding that no catalogued rule covers.
     pub fn emit_plain(&mut self, sev: Severity, path: &dyn fmt::Display, message: Message) {
+        if self.full() {
+            return;
+        }
         self.out
             .push(Finding::new(None, sev, path.to_string(), message));
+    }
+
+    /// Whether the report already holds the most findings one record may have; then the
+    /// finding is only counted, so a record of a million bad values costs no more memory
+    /// than one of a few hundred.
+    fn full(&mut self) -> bool {
+        if self.out.len() >= crate::limits::builtin().findings_per_record_max {
+            self.suppressed += 1;
+            return true;
+        }
+        false
     }
 
     /// A form field's value, if filled (looked up in the per-record table, not the map).
@@ -444,9 +463,30 @@ fn validate_parts(
         geometry,
         opts,
         out: std::mem::take(out),
+        suppressed: 0,
         vals: [None; MAX_FIELDS],
     };
     run(&mut cx);
+    if cx.suppressed > 0 {
+        let n = cx.suppressed;
+        cx.out.push(Finding::new(
+            None,
+            Severity::Error,
+            "fields",
+            msg(
+                "record.too_many_findings",
+                format!(
+                    "另有 {n} 个问题未列出（每条记录最多列出 {} 个）",
+                    cx.out.len()
+                ),
+                format!(
+                    "{n} more finding(s) not listed (at most {} per record)",
+                    cx.out.len()
+                ),
+            )
+            .with("more", n.to_string()),
+        ));
+    }
     *out = cx.out;
 }
 
@@ -635,6 +675,31 @@ fn check_value(cx: &mut Ctx<'_>, def: &FieldDef, v: &Value, path: &P<'_>) {
             let Some(s) = v.as_str() else {
                 return type_error(cx, def, path, "text");
             };
+            let max = crate::limits::text_max_chars(def);
+            // A string of at most `max` bytes has at most `max` characters: only longer
+            // ones are counted.
+            if s.len() > max {
+                let n = s.chars().count();
+                if n > max {
+                    // The other checks are skipped: they would only repeat themselves over
+                    // text that must be shortened anyway.
+                    return cx.emit_plain(
+                        Severity::Error,
+                        path,
+                        msg(
+                            "field.too_long",
+                            format!("“{}”有 {n} 个字符，最多 {max} 个", def.label_zh),
+                            format!(
+                                "'{}' has {n} characters; at most {max} are allowed",
+                                def.label_en
+                            ),
+                        )
+                        .with("key", def.key.clone())
+                        .with("max", max.to_string())
+                        .with("found", n.to_string()),
+                    );
+                }
+            }
             rules::l_6_enum_values::check_code_text(cx, def, s, path);
             for c in &def.checks {
                 match c {
@@ -675,7 +740,26 @@ fn check_value(cx: &mut Ctx<'_>, def: &FieldDef, v: &Value, path: &P<'_>) {
             let Some(item) = def.item.as_deref() else {
                 return;
             };
-            for (i, it) in items.iter().enumerate() {
+            let max = crate::limits::builtin().list_max_items;
+            if items.len() > max {
+                cx.emit_plain(
+                    Severity::Error,
+                    path,
+                    msg(
+                        "field.too_many_items",
+                        format!("“{}”有 {} 项，最多 {max} 项", def.label_zh, items.len()),
+                        format!(
+                            "'{}' has {} items; at most {max} are allowed",
+                            def.label_en,
+                            items.len()
+                        ),
+                    )
+                    .with("key", def.key.clone())
+                    .with("max", max.to_string())
+                    .with("found", items.len().to_string()),
+                );
+            }
+            for (i, it) in items.iter().enumerate().take(max) {
                 let p = P::Index(path, i);
                 if let Some(scalar) = item.scalar.as_deref() {
                     if is_filled(it) {

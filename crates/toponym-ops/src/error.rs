@@ -36,6 +36,16 @@ pub enum OpsError {
         /// What is wrong, with the record number, line and column where known.
         detail: String,
     },
+    /// One record id twice in one batch.
+    #[error("record id {record_id} appears twice in this batch ({first} and {second}); nothing was stored")]
+    DuplicateRecordId {
+        /// The id.
+        record_id: String,
+        /// Where it appears first ("a.json record #3").
+        first: String,
+        /// Where it appears again.
+        second: String,
+    },
     /// A record id given by a person is not a UUID.
     #[error("{0:?} is not a record id (a UUID such as 0190…-…)")]
     BadRecordId(String),

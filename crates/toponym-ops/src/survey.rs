@@ -8,12 +8,21 @@ use std::path::{Path, PathBuf};
 use toponym_core::{Finding, Record, RecordId};
 use toponym_forms::{Catalog, ValidateOptions};
 // Re-exported so adapters (CLI, app) need not depend on the store crate themselves.
+pub use toponym_io::OutputError;
+pub use toponym_store::kdf::MIN_PASSPHRASE_CHARS;
 pub use toponym_store::{
     Actor, AuditEntry, AuditVerification, ExportReport, KdfParams, ListFilter, Passphrase,
     RecordSummary, SearchKeys, Store, StoreError, WorkflowStatus,
 };
 
 use crate::{OpsError, Result};
+
+/// The largest record file `add` and `validate` read: 32 MiB, about ten thousand
+/// records with full narratives. A larger file is refused before it is read (split it).
+pub const MAX_RECORD_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The most records one file may hold.
+pub const MAX_RECORDS_PER_FILE: usize = 100_000;
 
 /// Creates an empty encrypted survey.
 pub fn init(path: &Path, pass: &Passphrase, kdf: KdfParams) -> Result<Store> {
@@ -23,6 +32,12 @@ pub fn init(path: &Path, pass: &Passphrase, kdf: KdfParams) -> Result<Store> {
 /// Opens a survey.
 pub fn open(path: &Path, pass: &Passphrase) -> Result<Store> {
     Ok(Store::open(path, pass)?)
+}
+
+/// Names the survey file in a store error that does not name it yet (SQLite's
+/// corruption errors become "damaged").
+fn at(store: &Store) -> impl Fn(StoreError) -> OpsError + '_ {
+    |e| OpsError::Store(e.in_file(store.path()))
 }
 
 /// The toneless pinyin search keys (toponym-romanise `search_key`) of a record's standard
@@ -54,30 +69,91 @@ pub fn search_keys(record: &Record) -> SearchKeys {
 }
 
 /// Reads one record file: a single record object or an array of records.
+///
+/// The file is read with a cap ([`MAX_RECORD_FILE_BYTES`]; `/dev/zero` or a pipe stops
+/// there), a UTF-8 byte-order mark is accepted, and the records are parsed one by one
+/// straight into [`Record`]s (no intermediate JSON tree of the whole file). Errors name
+/// the file, the record number, line and column.
 pub fn read_record_file(path: &Path) -> Result<Vec<Record>> {
-    let text = std::fs::read_to_string(path).map_err(|e| OpsError::RecordFile {
+    read_record_file_capped(path, MAX_RECORD_FILE_BYTES)
+}
+
+/// [`read_record_file`] with another size cap.
+pub fn read_record_file_capped(path: &Path, cap: u64) -> Result<Vec<Record>> {
+    let bad = |detail: String| OpsError::RecordFile {
         path: path.to_owned(),
-        detail: e.to_string(),
-    })?;
-    let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| OpsError::RecordFile {
-            path: path.to_owned(),
-            detail: e.to_string(),
-        })?;
-    let items = match value {
-        serde_json::Value::Array(items) => items,
-        one => vec![one],
+        detail,
     };
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(i, v)| {
-            serde_json::from_value(v).map_err(|e| OpsError::RecordFile {
-                path: path.to_owned(),
-                detail: format!("record #{}: {e}", i + 1),
-            })
-        })
-        .collect()
+    let text =
+        toponym_io::read_capped_text(path, cap, "record files").map_err(|e| bad(e.to_string()))?;
+    parse_records(&text).map_err(bad)
+}
+
+/// Parses "one record or an array of records"; the error says which record and where.
+pub fn parse_records(text: &str) -> std::result::Result<Vec<Record>, String> {
+    use serde::de::{Deserializer as _, Error as _};
+    struct OneOrMany<'c>(&'c std::cell::Cell<usize>);
+    impl<'de> serde::de::Visitor<'de> for OneOrMany<'_> {
+        type Value = Vec<Record>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a record object or an array of record objects")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            self.0.set(1);
+            let r = <Record as serde::Deserialize>::deserialize(
+                serde::de::value::MapAccessDeserializer::new(map),
+            )?;
+            Ok(vec![r])
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+            loop {
+                self.0.set(out.len() + 1);
+                if out.len() == MAX_RECORDS_PER_FILE {
+                    return match seq.next_element::<serde::de::IgnoredAny>()? {
+                        None => Ok(out),
+                        Some(_) => Err(A::Error::custom(format!(
+                            "more than {MAX_RECORDS_PER_FILE} records in one file; split it"
+                        ))),
+                    };
+                }
+                match seq.next_element::<Record>()? {
+                    Some(r) => out.push(r),
+                    None => return Ok(out),
+                }
+            }
+        }
+    }
+    let current = std::cell::Cell::new(0usize);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let records = de
+        .deserialize_any(OneOrMany(&current))
+        .and_then(|v| de.end().map(|()| v))
+        .map_err(|e| match current.get() {
+            0 => e.to_string(),
+            n => format!("record #{n}: {e}"),
+        })?;
+    Ok(records)
+}
+
+/// Refuses a batch in which one record id appears twice: which version should win would
+/// be a guess, and counting it twice would misreport the import.
+fn check_unique_ids(records: &[(&PathBuf, Record, usize)]) -> Result<()> {
+    let mut seen: std::collections::HashMap<RecordId, (&PathBuf, usize)> =
+        std::collections::HashMap::with_capacity(records.len());
+    for (file, r, n) in records {
+        if let Some((first_file, first_n)) = seen.insert(r.record_id, (file, *n)) {
+            return Err(OpsError::DuplicateRecordId {
+                record_id: r.record_id.to_string(),
+                first: format!("{} record #{first_n}", first_file.display()),
+                second: format!("{} record #{n}", file.display()),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// How `add` went.
@@ -172,12 +248,14 @@ pub fn add_files(
     catalog: &Catalog,
     opts: &ValidateOptions,
 ) -> Result<AddReport> {
-    let mut records = Vec::new();
+    let mut numbered = Vec::new();
     for f in files {
-        for r in read_record_file(f)? {
-            records.push((f, r));
+        for (i, r) in read_record_file(f)?.into_iter().enumerate() {
+            numbered.push((f, r, i + 1));
         }
     }
+    check_unique_ids(&numbered)?;
+    let records: Vec<(&PathBuf, Record)> = numbered.into_iter().map(|(f, r, _)| (f, r)).collect();
     let mut report = AddReport {
         read: records.len(),
         ..AddReport::default()
@@ -212,7 +290,9 @@ pub fn add_files(
             (r, k)
         })
         .collect();
-    report.written = store.put_records(&items, actor, reason)?;
+    report.written = store
+        .put_records(&items, actor, reason)
+        .map_err(at(store))?;
     report.unchanged = items.len() - report.written;
     report.stored = true;
     Ok(report)
@@ -220,7 +300,7 @@ pub fn add_files(
 
 /// Lists records matching `filter`.
 pub fn list(store: &Store, filter: &ListFilter) -> Result<Vec<RecordSummary>> {
-    Ok(store.list(filter)?)
+    store.list(filter).map_err(at(store))
 }
 
 /// A record's audit history, oldest first.
@@ -228,7 +308,7 @@ pub fn history(store: &Store, record_id: &str) -> Result<Vec<AuditEntry>> {
     let id: RecordId = record_id
         .parse()
         .map_err(|_| OpsError::BadRecordId(record_id.to_owned()))?;
-    Ok(store.history(&id)?)
+    store.history(&id).map_err(at(store))
 }
 
 /// A record now, or as it was at `at` (rebuilt from the audit log).
@@ -240,13 +320,77 @@ pub fn show(
     let id: RecordId = record_id
         .parse()
         .map_err(|_| OpsError::BadRecordId(record_id.to_owned()))?;
-    Ok(match at {
-        None => store.get_record(&id)?,
-        Some(t) => store.record_at(&id, t)?,
-    })
+    match at {
+        None => store.get_record(&id),
+        Some(t) => store.record_at(&id, t),
+    }
+    .map_err(self::at(store))
 }
 
-/// Writes the GeoPackage.
-pub fn export_gpkg(store: &Store, out: &Path, allow_classified: bool) -> Result<ExportReport> {
-    Ok(store.export_gpkg(out, allow_classified)?)
+/// Writes the GeoPackage; an existing file at `out` is replaced only with `replace` (and
+/// never when it is a survey, its key file or another database).
+pub fn export_gpkg(
+    store: &Store,
+    out: &Path,
+    allow_classified: bool,
+    replace: bool,
+) -> Result<ExportReport> {
+    store
+        .export_gpkg(out, allow_classified, replace)
+        .map_err(at(store))
+}
+
+/// What `verify` found.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct VerifyReport {
+    /// The survey file.
+    pub path: PathBuf,
+    /// Whether everything checked out.
+    pub ok: bool,
+    /// `PRAGMA integrity_check` ("ok" or the problems), when the file could be read.
+    pub integrity: Option<String>,
+    /// The audit chain, when the file could be read.
+    pub audit: Option<AuditVerification>,
+    /// Damage that stopped the check (the file is not readable as a survey).
+    pub damage: Option<String>,
+}
+
+/// Opens and checks a survey: its pages (integrity check) and its audit hash chain.
+/// Damage is a report (`ok == false`), not an error; a wrong passphrase is an error.
+pub fn verify(path: &Path, pass: &Passphrase) -> Result<VerifyReport> {
+    let damaged = |detail: String| VerifyReport {
+        path: path.to_owned(),
+        ok: false,
+        integrity: None,
+        audit: None,
+        damage: Some(detail),
+    };
+    let store = match Store::open(path, pass) {
+        Ok(s) => s,
+        Err(
+            e @ (StoreError::Damaged { .. }
+            | StoreError::WrongPassphraseOrDamaged { .. }
+            | StoreError::NotASurvey { .. }),
+        ) => return Ok(damaged(e.to_string())),
+        Err(e) => return Err(e.into()),
+    };
+    let integrity = match store.integrity_check() {
+        Ok(i) => i,
+        Err(e) => return Ok(damaged(e.in_file(path).to_string())),
+    };
+    let audit = match store.verify_audit_chain() {
+        Ok(a) => a,
+        Err(e) => {
+            let mut r = damaged(e.in_file(path).to_string());
+            r.integrity = Some(integrity);
+            return Ok(r);
+        }
+    };
+    Ok(VerifyReport {
+        path: path.to_owned(),
+        ok: integrity == "ok" && audit.is_intact(),
+        integrity: Some(integrity),
+        audit: Some(audit),
+        damage: None,
+    })
 }

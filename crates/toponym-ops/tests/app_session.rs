@@ -37,6 +37,40 @@ fn wrong_passphrase_is_a_coded_error_and_the_right_one_opens() {
 }
 
 #[test]
+fn a_short_passphrase_or_a_damaged_file_is_a_coded_error_the_ui_can_translate() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("n.toponym");
+    match Session::unlock(&path, "short", true) {
+        Err(e @ AppError::Survey { .. }) => {
+            let v = serde_json::to_value(&e).unwrap();
+            assert_eq!(v["code"], "survey.weak_passphrase");
+            assert_eq!(v["params"]["min"], "8");
+        }
+        Err(other) => panic!("expected a weak-passphrase error, got {other:?}"),
+        Ok(_) => panic!("a 5-character passphrase made a survey"),
+    }
+    assert!(!path.exists());
+    let (_d, path) = new_survey();
+    for ext in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
+    }
+    std::fs::write(&path, b"").unwrap();
+    match Session::unlock(&path, PASS, false) {
+        Err(e @ AppError::Survey { .. }) => {
+            let v = serde_json::to_value(&e).unwrap();
+            assert_eq!(v["code"], "survey.not_a_survey");
+            assert!(
+                v["params"]["path"].as_str().unwrap().ends_with("t.toponym"),
+                "{v}"
+            );
+        }
+        Err(other) => panic!("expected not-a-survey, got {other:?}"),
+        Ok(_) => panic!("an empty file opened as a survey"),
+    }
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
+}
+
+#[test]
 fn a_saved_record_reopens_intact_and_completion_is_gated() {
     let (_dir, path) = new_survey();
     let mut s = Session::unlock(&path, PASS, false).unwrap();

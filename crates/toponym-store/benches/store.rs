@@ -195,7 +195,7 @@ fn create(path: &Path, encrypted: bool) -> Store {
     if encrypted {
         Store::create(
             path,
-            &Passphrase::new("bench"),
+            &Passphrase::new("bench-passphrase"),
             KdfParams::insecure_for_tests(),
         )
         .expect("create")
@@ -263,7 +263,7 @@ fn run(dir: &Path, encrypted: bool, scale: f64) -> Figures {
     }
 
     // Open (without KDF): 7 runs, median.
-    let key = derive_key(&p, &Passphrase::new("bench")).expect("derive");
+    let key = derive_key(&p, &Passphrase::new("bench-passphrase")).expect("derive");
     let opens: Vec<Duration> = (0..7)
         .map(|_| {
             let t = Instant::now();
@@ -318,7 +318,7 @@ fn run(dir: &Path, encrypted: bool, scale: f64) -> Figures {
         cpu.as_secs_f64()
     );
     drop(big);
-    let big = Store::open(&pb, &Passphrase::new("bench")).expect("open");
+    let big = Store::open(&pb, &Passphrase::new("bench-passphrase")).expect("open");
     // 1e6 records over 4 deg²: a 0.02° square holds ~100 on average.
     let side = 0.02 / scale.sqrt();
     let mut rng = ChaCha8Rng::seed_from_u64(BENCH_SEED ^ 0xBB0C);
@@ -374,12 +374,12 @@ fn main() {
     let p = KdfParams::production();
     let probe = dir.path().join("kdf.toponym");
     let t = Instant::now();
-    drop(Store::create(&probe, &Passphrase::new("bench"), p).expect("create"));
+    drop(Store::create(&probe, &Passphrase::new("bench-passphrase"), p).expect("create"));
     let create_kdf = t.elapsed();
     let kdfs: Vec<Duration> = (0..3)
         .map(|_| {
             let t = Instant::now();
-            derive_key(&probe, &Passphrase::new("bench")).expect("derive");
+            derive_key(&probe, &Passphrase::new("bench-passphrase")).expect("derive");
             t.elapsed()
         })
         .collect();

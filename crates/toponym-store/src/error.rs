@@ -7,11 +7,77 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
-    /// The passphrase does not decrypt the file.
+    /// The passphrase does not decrypt the file (the sidecar's key check says so).
     #[error("wrong passphrase for {path} (the file cannot be decrypted with it)")]
     WrongPassphrase {
         /// The database file.
         path: PathBuf,
+    },
+    /// A survey made before key check values were recorded does not decrypt: the
+    /// passphrase is wrong or the file's first page is damaged; they cannot be told apart.
+    #[error(
+        "{path} cannot be decrypted: the passphrase is wrong, or the file is damaged \
+         (this survey predates the key check that tells the two apart)"
+    )]
+    WrongPassphraseOrDamaged {
+        /// The database file.
+        path: PathBuf,
+    },
+    /// No passphrase was given.
+    #[error("the passphrase is empty; give the survey's passphrase")]
+    EmptyPassphrase,
+    /// A new passphrase is too short.
+    #[error(
+        "the passphrase has {found} character(s); a new passphrase needs at least \
+         {min_chars} (a phrase of several words is easy to remember and hard to guess)"
+    )]
+    WeakPassphrase {
+        /// The minimum.
+        min_chars: usize,
+        /// How many characters it has.
+        found: usize,
+    },
+    /// The file is not a survey: empty, a foreign file, or missing its key file.
+    /// Nothing was written to it.
+    #[error("{path} is not a survey file: {detail}; nothing was changed")]
+    NotASurvey {
+        /// The file.
+        path: PathBuf,
+        /// Why not.
+        detail: String,
+    },
+    /// The survey file is damaged: truncated, or pages that fail their authentication
+    /// or SQLite's checks. Nothing is written to a damaged survey.
+    #[error(
+        "{path} is damaged: {detail}. Nothing was written to it; restore it from a backup \
+         or the last bundle, or ask the county office (`toponym survey verify` lists the damage)"
+    )]
+    Damaged {
+        /// The file.
+        path: PathBuf,
+        /// What is damaged.
+        detail: String,
+    },
+    /// A write to a survey that was opened read-only (read-only media or permissions).
+    #[error(
+        "{path} is open read-only (read-only media or no write permission); it cannot be changed"
+    )]
+    ReadOnly {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A read-only survey at an older schema cannot be upgraded in place.
+    #[error(
+        "{path} has schema version {found} and needs upgrading to {latest}, which cannot be \
+         done on read-only media; copy it to a writable folder first"
+    )]
+    NeedsUpgrade {
+        /// The file.
+        path: PathBuf,
+        /// Version in the file.
+        found: i64,
+        /// Version of this program.
+        latest: i64,
     },
     /// `create` was asked to overwrite an existing survey.
     #[error("{path} already exists; refusing to overwrite a survey")]
@@ -84,7 +150,73 @@ pub enum StoreError {
         /// The OS error.
         source: std::io::Error,
     },
+    /// An output file cannot be written where it was asked for.
+    #[error(transparent)]
+    Output(#[from] toponym_io::OutputError),
     /// An SQLite error not covered above.
     #[error("SQLite: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// An SQLite error in a named file.
+    #[error("{path}: SQLite: {source}")]
+    SqliteIn {
+        /// The database file.
+        path: PathBuf,
+        /// The error.
+        source: rusqlite::Error,
+    },
+}
+
+impl StoreError {
+    /// A stable code for the app and `--json` output.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::WrongPassphrase { .. } => "survey.wrong_passphrase",
+            Self::WrongPassphraseOrDamaged { .. } => "survey.wrong_passphrase_or_damaged",
+            Self::EmptyPassphrase => "survey.empty_passphrase",
+            Self::WeakPassphrase { .. } => "survey.weak_passphrase",
+            Self::NotASurvey { .. } => "survey.not_a_survey",
+            Self::Damaged { .. } => "survey.damaged",
+            Self::ReadOnly { .. } => "survey.read_only",
+            Self::NeedsUpgrade { .. } => "survey.needs_upgrade",
+            Self::AlreadyExists { .. } => "survey.exists",
+            Self::NotFound { .. } => "survey.not_found",
+            Self::BadKdfFile { .. } => "survey.bad_key_file",
+            Self::Kdf(_) => "survey.kdf",
+            Self::InvalidRecord { .. } => "record.invalid",
+            Self::InvalidQuery(_) => "store.invalid_query",
+            Self::Corrupt { .. } => "survey.damaged",
+            Self::SchemaTooNew { .. } => "survey.schema_too_new",
+            Self::ClassifiedExport { .. } => "export.classified",
+            Self::Io { .. } => "store.io",
+            Self::Output(e) => e.code(),
+            Self::Sqlite(_) | Self::SqliteIn { .. } => "store.sqlite",
+        }
+    }
+
+    /// Names the file in an error that does not yet: SQLite's corruption errors become
+    /// [`StoreError::Damaged`], a write refused by read-only media [`StoreError::ReadOnly`],
+    /// and any other SQLite error [`StoreError::SqliteIn`].
+    pub fn in_file(self, path: &std::path::Path) -> Self {
+        use rusqlite::ErrorCode;
+        match self {
+            Self::Sqlite(e) => match e.sqlite_error_code() {
+                Some(ErrorCode::DatabaseCorrupt) | Some(ErrorCode::NotADatabase) => Self::Damaged {
+                    path: path.to_owned(),
+                    detail: format!("SQLite reports {e}"),
+                },
+                Some(ErrorCode::ReadOnly) => Self::ReadOnly {
+                    path: path.to_owned(),
+                },
+                _ => Self::SqliteIn {
+                    path: path.to_owned(),
+                    source: e,
+                },
+            },
+            Self::Corrupt { what, detail } => Self::Damaged {
+                path: path.to_owned(),
+                detail: format!("stored data of {what} is corrupt: {detail}"),
+            },
+            other => other,
+        }
+    }
 }

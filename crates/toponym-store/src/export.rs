@@ -7,14 +7,15 @@
 //! The file is unencrypted by nature (other tools must read it), so records above 公开
 //! are refused unless the caller passes `allow_classified`, and the report says so.
 //!
-//! The file is written under a temporary name in the target directory and renamed into
-//! place only when complete, so a crash never leaves a half-written GeoPackage.
-
-use std::path::Path;
+//! The file is written through [`toponym_io::OutputFile`]: the target is checked (never
+//! the survey itself, its key file, its WAL, a device …), the GeoPackage is built in an
+//! owner-only temporary in the target's folder and renamed into place only when
+//! complete, so a crash never leaves a half-written GeoPackage under the target's name.
 
 use rusqlite::{params, Connection};
 use serde::Serialize;
 use toponym_core::{Geometry, GeometryKind, Message};
+use toponym_io::OutputFile;
 
 use crate::{gpkg, Result, StoreError};
 
@@ -98,7 +99,7 @@ fn promote(g: Geometry) -> Geometry {
 
 pub(crate) fn export(
     store: &Connection,
-    out: &Path,
+    out: &OutputFile,
     allow_classified: bool,
 ) -> Result<ExportReport> {
     let classified: usize = store.query_row(
@@ -157,23 +158,13 @@ pub(crate) fn export(
         }
     }
 
-    let file_name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = out.with_file_name(format!(".{file_name}.partial"));
-    let io = |source| StoreError::Io {
-        path: out.to_owned(),
-        source,
-    };
-    for p in [&tmp, &out.to_path_buf()] {
-        if p.exists() {
-            std::fs::remove_file(p).map_err(io)?;
-        }
-    }
+    let tmp = out.temp_path();
     let mut written = Vec::new();
     {
-        let mut conn = Connection::open(&tmp)?;
+        let mut conn = Connection::open(tmp)?;
+        // No rollback journal beside the temporary: a failed export discards the whole
+        // temporary anyway.
+        conn.execute_batch("PRAGMA journal_mode = OFF;")?;
         conn.execute_batch(SCHEMA)?;
         let tx = conn.transaction()?;
         {
@@ -295,7 +286,6 @@ pub(crate) fn export(
         tx.commit()?;
         conn.close().map_err(|(_, e)| StoreError::Sqlite(e))?;
     }
-    std::fs::rename(&tmp, out).map_err(io)?;
     let mut warnings = Vec::new();
     if classified > 0 {
         warnings.push(

@@ -142,7 +142,7 @@ impl Store {
         entries: &[NewInvestigationEntry],
     ) -> Result<usize> {
         let now = self.now_us();
-        let tx = self.conn_mut().transaction()?;
+        let tx = self.conn_mut()?.transaction()?;
         let mut added = 0;
         {
             let mut ins = tx.prepare_cached(
@@ -248,7 +248,7 @@ impl Store {
             });
         }
         let now = self.now_us();
-        let n = self.conn_mut().execute(
+        let n = self.conn_mut()?.execute(
             "UPDATE investigation_entries SET closed_kind = ?2, closed_record_id = ?3, closed_reason = ?4, \
              closed_by = ?5, closed_at_us = ?6 WHERE code = ?1",
             params![code, kind, record, reason, actor.name, now],

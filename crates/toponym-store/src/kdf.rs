@@ -5,15 +5,30 @@
 //! nothing secret: losing it makes the survey unopenable, so it is written (and synced)
 //! before the database is created. Giving SQLCipher a raw key skips its own PBKDF2, so
 //! the deliberate cost is paid exactly once, here.
+//!
+//! The sidecar is untrusted input: it is read with a size cap, every Argon2 parameter must
+//! lie in a documented range ([`KdfParams::check`]) before any memory is allocated, and an
+//! unencrypted mode is never accepted by [`derive_key`]. It also holds a key check value
+//! (HMAC-SHA256 of a fixed label under the derived key), so that a wrong passphrase is
+//! told apart from a damaged or foreign database file: when the check matches and the
+//! file still does not decrypt, the file is damaged.
 
 use std::fmt;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use hmac::Mac;
 use serde::{Deserialize, Serialize};
 
 use crate::{Result, StoreError};
+
+/// The largest sidecar read. A real one is about 400 bytes.
+pub const MAX_SIDECAR_BYTES: u64 = 64 * 1024;
+
+/// The fewest characters a new passphrase may have. Opening an existing survey only
+/// refuses an empty passphrase, so surveys made before the minimum still open.
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
 
 /// The surveyor's passphrase. `Debug` never prints it.
 #[derive(Clone)]
@@ -27,6 +42,24 @@ impl Passphrase {
 
     fn bytes(&self) -> &[u8] {
         self.0.as_bytes()
+    }
+
+    /// Whether the passphrase is empty (only white space counts as empty too).
+    pub fn is_empty(&self) -> bool {
+        self.0.trim().is_empty()
+    }
+
+    /// Checks a passphrase for a new survey (or a new key slot): at least
+    /// [`MIN_PASSPHRASE_CHARS`] characters, not only white space.
+    pub fn check_new(&self) -> Result<()> {
+        let n = self.0.chars().count();
+        if self.is_empty() || n < MIN_PASSPHRASE_CHARS {
+            return Err(StoreError::WeakPassphrase {
+                min_chars: MIN_PASSPHRASE_CHARS,
+                found: n,
+            });
+        }
+        Ok(())
     }
 }
 
@@ -69,6 +102,44 @@ impl KdfParams {
             p_cost: 1,
         }
     }
+
+    /// The accepted ranges: memory 8 KiB to 2 GiB, 1 to 16 passes, 1 to 16 lanes (and, as
+    /// Argon2 requires, at least 8 KiB per lane). The upper bounds keep a tampered sidecar
+    /// from exhausting the machine's memory or hanging the program (2 GiB with 16 passes
+    /// is about a minute here); the lower bounds are Argon2's own. Weak parameters in a
+    /// tampered sidecar only derive a different key, which then fails the key check.
+    pub const MAX_M_COST_KIB: u32 = 2 * 1024 * 1024;
+    /// See [`Self::MAX_M_COST_KIB`].
+    pub const MAX_T_COST: u32 = 16;
+    /// See [`Self::MAX_M_COST_KIB`].
+    pub const MAX_P_COST: u32 = 16;
+
+    /// Checks the parameters against the accepted ranges; the error says which is out.
+    pub fn check(&self) -> std::result::Result<(), String> {
+        if !(1..=Self::MAX_P_COST).contains(&self.p_cost) {
+            return Err(format!(
+                "p_cost {} is outside 1..={}",
+                self.p_cost,
+                Self::MAX_P_COST
+            ));
+        }
+        let min_m = 8 * self.p_cost;
+        if !(min_m..=Self::MAX_M_COST_KIB).contains(&self.m_cost_kib) {
+            return Err(format!(
+                "m_cost_kib {} is outside {min_m}..={} (8 KiB per lane to 2 GiB)",
+                self.m_cost_kib,
+                Self::MAX_M_COST_KIB
+            ));
+        }
+        if !(1..=Self::MAX_T_COST).contains(&self.t_cost) {
+            return Err(format!(
+                "t_cost {} is outside 1..={}",
+                self.t_cost,
+                Self::MAX_T_COST
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// What the sidecar says about the database file.
@@ -93,6 +164,34 @@ pub(crate) struct KdfFile {
     /// recorded: those use SQLCipher 4's default, HMAC-SHA512.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hmac: Option<String>,
+    /// Key check value: hex of the first 16 bytes of HMAC-SHA256(key, [`KCV_LABEL`]).
+    /// Absent in files made before it was recorded; added at their next writable open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_check: Option<String>,
+}
+
+/// The label whose MAC under the derived key is the key check value.
+const KCV_LABEL: &[u8] = b"toponym/sqlcipher-key-check/v1";
+
+/// The key check value of a raw key, as stored in the sidecar.
+pub(crate) fn key_check_value(key: &[u8; 32]) -> String {
+    // A 32-byte key is always a valid HMAC key.
+    let mut mac = <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+    mac.update(KCV_LABEL);
+    hex::encode(&mac.finalize().into_bytes()[..16])
+}
+
+/// What the key check said about a derived key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyCheck {
+    /// The sidecar's key check value matches: the passphrase is right, so a file that
+    /// does not decrypt is damaged (or not the file this sidecar belongs to).
+    Matched,
+    /// The sidecar has no key check value (made before it was recorded).
+    Absent,
+    /// A new survey: there is nothing to check against yet.
+    New,
 }
 
 /// The HMAC SQLCipher puts on every page.
@@ -136,9 +235,14 @@ pub(crate) const LEGACY_PAGE_SIZE: u32 = 4096;
 pub(crate) const PAGE_SIZE: u32 = 16384;
 
 /// A derived raw key, ready for SQLCipher (or the unencrypted marker), with the page size
-/// and page HMAC the file was made with.
+/// and page HMAC the file was made with, and what the key check said.
 #[derive(Clone)]
-pub struct DerivedKey(pub(crate) Option<[u8; 32]>, pub(crate) u32, pub(crate) Hmac);
+pub struct DerivedKey(
+    pub(crate) Option<[u8; 32]>,
+    pub(crate) u32,
+    pub(crate) Hmac,
+    pub(crate) KeyCheck,
+);
 
 impl fmt::Debug for DerivedKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -175,12 +279,12 @@ impl DerivedKey {
 
 /// The sidecar path of a database path.
 pub fn sidecar_path(db: &Path) -> PathBuf {
-    let mut s = db.as_os_str().to_owned();
-    s.push(".toponym-kdf");
-    PathBuf::from(s)
+    toponym_io::store_files::sidecar_path(db)
 }
 
 pub(crate) fn argon2(pass: &Passphrase, salt: &[u8], p: KdfParams) -> Result<[u8; 32]> {
+    p.check()
+        .map_err(|e| StoreError::Kdf(format!("Argon2 parameters out of range: {e}")))?;
     let params = argon2::Params::new(p.m_cost_kib, p.t_cost, p.p_cost, Some(32))
         .map_err(|e| StoreError::Kdf(format!("bad Argon2 parameters {p:?}: {e}")))?;
     let a = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
@@ -198,7 +302,7 @@ pub(crate) fn write_sidecar(db: &Path, file: &KdfFile) -> Result<()> {
     };
     let text = serde_json::to_string_pretty(file)
         .map_err(|e| StoreError::Kdf(format!("cannot serialise KDF parameters: {e}")))?;
-    let mut f = fs::File::create_new(&path).map_err(|e| {
+    let mut f = create_private(&path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             StoreError::AlreadyExists { path: path.clone() }
         } else {
@@ -210,18 +314,79 @@ pub(crate) fn write_sidecar(db: &Path, file: &KdfFile) -> Result<()> {
     Ok(())
 }
 
+/// Creates a new file readable and writable by its owner only (0600), failing if it
+/// exists.
+pub(crate) fn create_private(path: &Path) -> std::io::Result<fs::File> {
+    let mut o = fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)
+}
+
+/// Replaces the sidecar atomically (temporary file, sync, rename, sync the folder): used
+/// to add a key check value to a sidecar made before it was recorded.
+pub(crate) fn rewrite_sidecar(db: &Path, file: &KdfFile) -> Result<()> {
+    let path = sidecar_path(db);
+    let io = |source| StoreError::Io {
+        path: path.clone(),
+        source,
+    };
+    let text = serde_json::to_string_pretty(file)
+        .map_err(|e| StoreError::Kdf(format!("cannot serialise KDF parameters: {e}")))?;
+    let tmp = toponym_io::store_files::with_suffix(&path, ".rewrite");
+    if tmp.exists() {
+        // A previous rewrite was killed before its rename: the real sidecar is intact.
+        fs::remove_file(&tmp).map_err(io)?;
+    }
+    let mut f = create_private(&tmp).map_err(io)?;
+    let done = f
+        .write_all(text.as_bytes())
+        .and_then(|()| f.sync_all())
+        .and_then(|()| fs::rename(&tmp, &path));
+    if let Err(e) = done {
+        let _ = fs::remove_file(&tmp);
+        return Err(io(e));
+    }
+    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if let Ok(d) = fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn read_sidecar(db: &Path) -> Result<KdfFile> {
     let path = sidecar_path(db);
-    let text = fs::read_to_string(&path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            StoreError::NotFound { path: path.clone() }
-        } else {
-            StoreError::Io {
-                path: path.clone(),
-                source: e,
+    if !path.exists() && db.exists() {
+        return Err(StoreError::NotASurvey {
+            path: db.to_owned(),
+            detail: format!(
+                "its key file {} is missing (a survey is always a pair of files)",
+                path.display()
+            ),
+        });
+    }
+    let text = toponym_io::read_capped_text(&path, MAX_SIDECAR_BYTES, "key files").map_err(
+        |e| match e {
+            toponym_io::ReadError::Io { source, .. }
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                StoreError::NotFound { path: path.clone() }
             }
-        }
-    })?;
+            toponym_io::ReadError::Io { source, .. } => StoreError::Io {
+                path: path.clone(),
+                source,
+            },
+            other => StoreError::BadKdfFile {
+                path: path.clone(),
+                detail: other.to_string(),
+            },
+        },
+    )?;
     let file: KdfFile = serde_json::from_str(&text).map_err(|e| StoreError::BadKdfFile {
         path: path.clone(),
         detail: e.to_string(),
@@ -274,23 +439,43 @@ pub fn derive_key(db: &Path, pass: &Passphrase) -> Result<DerivedKey> {
             })?,
     };
     match file.encryption.as_str() {
-        "none" => Ok(DerivedKey(None, page_size, hmac)),
+        "none" => Err(bad(
+            "it declares the survey unencrypted (\"encryption\": \"none\"); census data \
+             is never stored unencrypted, so this file is refused",
+        )),
         "sqlcipher4" => {
             if file.kdf.as_deref() != Some("argon2id") {
                 return Err(bad("kdf must be \"argon2id\""));
             }
             let params = file.params.ok_or_else(|| bad("params missing"))?;
+            params.check().map_err(|e| bad(&e))?;
             let salt = file
                 .salt
                 .as_deref()
                 .and_then(|s| hex::decode(s).ok())
                 .filter(|s| s.len() == 16)
                 .ok_or_else(|| bad("salt must be 32 hex digits"))?;
-            Ok(DerivedKey(
-                Some(argon2(pass, &salt, params)?),
-                page_size,
-                hmac,
-            ))
+            let expected = match file.key_check.as_deref() {
+                None => None,
+                Some(k) if k.len() == 32 && k.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                    Some(k.to_ascii_lowercase())
+                }
+                Some(_) => return Err(bad("key_check must be 32 hex digits")),
+            };
+            if pass.is_empty() {
+                return Err(StoreError::EmptyPassphrase);
+            }
+            let key = argon2(pass, &salt, params)?;
+            let check = match expected {
+                None => KeyCheck::Absent,
+                Some(k) if k == key_check_value(&key) => KeyCheck::Matched,
+                Some(_) => {
+                    return Err(StoreError::WrongPassphrase {
+                        path: db.to_owned(),
+                    })
+                }
+            };
+            Ok(DerivedKey(Some(key), page_size, hmac, check))
         }
         other => Err(bad(&format!("unknown encryption {other:?}"))),
     }

@@ -49,6 +49,16 @@ pub(crate) fn latest() -> i64 {
     MIGRATIONS.iter().map(|m| m.0).max().unwrap_or(0)
 }
 
+/// Whether the file lacks a migration this build knows (it needs an upgrade, which
+/// writes). Reads only.
+pub(crate) fn pending(conn: &Connection) -> Result<bool> {
+    let applied: BTreeSet<i64> = conn
+        .prepare("SELECT version FROM schema_migrations")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(MIGRATIONS.iter().any(|m| !applied.contains(&m.0)))
+}
+
 /// Applies every migration the file does not have yet, in number order; returns the
 /// highest applied version.
 pub(crate) fn apply(conn: &mut Connection, now_us: i64) -> Result<i64> {

@@ -34,7 +34,7 @@ impl Store {
         rows: &[(String, Value)],
     ) -> Result<u64> {
         let now = self.now_us();
-        let tx = self.conn_mut().transaction()?;
+        let tx = self.conn_mut()?.transaction()?;
         tx.execute("UPDATE ref_lock SET loading = 1 WHERE id = 1", [])?;
         tx.execute("DELETE FROM ref_rows WHERE table_id = ?1", [table_id])?;
         tx.execute("DELETE FROM ref_tables WHERE table_id = ?1", [table_id])?;
@@ -132,6 +132,6 @@ impl Store {
     /// Runs raw SQL: only for tests that prove the read-only triggers.
     #[doc(hidden)]
     pub fn execute_raw_for_tests(&mut self, sql: &str) -> Result<usize> {
-        Ok(self.conn_mut().execute(sql, [])?)
+        Ok(self.conn_mut()?.execute(sql, [])?)
     }
 }

@@ -18,7 +18,7 @@ use toponym_core::{Clock, Geometry, Record, RecordId, SystemClock, TemplateRef};
 
 use crate::audit::{self, AuditEntry, AuditVerification, Change};
 use crate::checkpoint::Checkpointer;
-use crate::kdf::{self, DerivedKey, KdfFile, KdfParams, Passphrase};
+use crate::kdf::{self, DerivedKey, KdfFile, KdfParams, KeyCheck, Passphrase};
 use crate::media::{self, Media, MediaInfo};
 use crate::names::{self, normalise_key, SearchKeys};
 use crate::{gpkg, migrate, Result, StoreError};
@@ -149,6 +149,19 @@ pub struct OpenTimings {
     pub open: Duration,
 }
 
+/// Whether a survey may be written: not before its quick check has passed.
+enum WriteGate {
+    /// Opened read-only (read-only media or permissions): every write is refused.
+    ReadOnly,
+    /// `PRAGMA quick_check` runs on its own connection and thread; the first write waits
+    /// for it.
+    Pending(std::thread::JoinHandle<std::result::Result<(), String>>),
+    /// The file passed (or was just created).
+    Open,
+    /// The file failed its quick check: every write is refused.
+    Damaged(String),
+}
+
 /// An open survey database.
 pub struct Store {
     /// Declared first so it is dropped (its last checkpoint run, its thread joined)
@@ -159,6 +172,7 @@ pub struct Store {
     clock: Arc<dyn Clock>,
     encrypted: bool,
     timings: OpenTimings,
+    gate: WriteGate,
 }
 
 impl fmt::Debug for Store {
@@ -172,10 +186,44 @@ impl fmt::Debug for Store {
 
 impl Store {
     /// The connection, for the reference-table and investigation-list modules of this
-    /// crate; they write through it, so the checkpointer is told.
-    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+    /// crate; they write through it, so the write gate is passed and the checkpointer is
+    /// told.
+    pub(crate) fn conn_mut(&mut self) -> Result<&mut Connection> {
+        self.check_writable()?;
         self.wrote();
-        &mut self.conn
+        Ok(&mut self.conn)
+    }
+
+    /// Refuses a write to a read-only survey or to one that failed its quick check; waits
+    /// for a quick check still running.
+    fn check_writable(&mut self) -> Result<()> {
+        if let WriteGate::Pending(_) = self.gate {
+            let WriteGate::Pending(handle) = std::mem::replace(&mut self.gate, WriteGate::Open)
+            else {
+                unreachable!("matched just above")
+            };
+            self.gate = match handle.join() {
+                Ok(Ok(())) => WriteGate::Open,
+                Ok(Err(detail)) => WriteGate::Damaged(detail),
+                Err(_) => WriteGate::Damaged("the quick check stopped unexpectedly".into()),
+            };
+        }
+        match &self.gate {
+            WriteGate::Open => Ok(()),
+            WriteGate::ReadOnly => Err(StoreError::ReadOnly {
+                path: self.path.clone(),
+            }),
+            WriteGate::Damaged(detail) => Err(StoreError::Damaged {
+                path: self.path.clone(),
+                detail: detail.clone(),
+            }),
+            WriteGate::Pending(_) => unreachable!("resolved above"),
+        }
+    }
+
+    /// Whether the survey was opened read-only.
+    pub fn is_read_only(&self) -> bool {
+        matches!(self.gate, WriteGate::ReadOnly)
     }
 
     /// Tells the background checkpointer that the WAL grew.
@@ -189,7 +237,7 @@ impl Store {
     /// [`crate::checkpoint`]); if that connection cannot be made, SQLite's automatic
     /// checkpoint stays on.
     fn start_checkpointer(&mut self, key: &DerivedKey) -> Result<()> {
-        let Ok(second) = connect(&self.path, key, false) else {
+        let Ok(second) = connect(&self.path, key, Mode::ReadWrite) else {
             return Ok(());
         };
         if let Ok(c) = Checkpointer::start(second) {
@@ -215,32 +263,121 @@ fn now_us(clock: &dyn Clock) -> i64 {
     (clock.now().unix_timestamp_nanos() / 1000) as i64
 }
 
-/// Opens the file, applies the key and proves it works, then sets the durability pragmas.
-fn connect(path: &Path, key: &DerivedKey, create: bool) -> Result<Connection> {
-    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    if create {
-        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+/// How [`connect`] opens a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// A new survey.
+    Create,
+    /// An existing survey, for reading and writing.
+    ReadWrite,
+    /// An existing survey on read-only media or without write permission.
+    ReadOnly,
+}
+
+/// `file:` URI of a path, for SQLite's `immutable` parameter.
+fn file_uri(path: &Path, query: &str) -> Result<String> {
+    let abs = std::path::absolute(path).map_err(|source| StoreError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let text = abs.to_str().ok_or_else(|| StoreError::NotASurvey {
+        path: path.to_owned(),
+        detail: "its path is not valid UTF-8, which read-only opening needs".into(),
+    })?;
+    let mut uri = String::from("file:");
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
     }
-    let conn = Connection::open_with_flags(path, flags)?;
+    uri.push('?');
+    uri.push_str(query);
+    Ok(uri)
+}
+
+/// Opens the file, applies the key and proves it works, checks that it holds a survey,
+/// then sets the durability pragmas. Nothing is written to an existing file before it is
+/// known to be a survey.
+fn connect(path: &Path, key: &DerivedKey, mode: Mode) -> Result<Connection> {
+    let conn = match mode {
+        Mode::Create => Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?,
+        Mode::ReadWrite => Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?,
+        Mode::ReadOnly => {
+            // A WAL with content must be read (it holds the latest commits), which needs
+            // its shared-memory file; without one, `immutable` reads the main file alone,
+            // with no lock or -shm file to create on the read-only medium.
+            let wal = toponym_io::store_files::with_suffix(path, "-wal");
+            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI;
+            if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+                Connection::open_with_flags(path, flags)?
+            } else {
+                Connection::open_with_flags(file_uri(path, "immutable=1")?, flags)?
+            }
+        }
+    };
     if let Some(pragmas) = key.sqlcipher_pragmas() {
-        // A wrong key is reported as StoreError::WrongPassphrase; SQLCipher's own log
-        // lines about failed page decryption would only confuse the person at the CLI.
-        let _ = conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()));
         conn.execute_batch(&pragmas)?;
-    } else if create {
+        // SQLCipher's own log lines about failed page decryption would only confuse the
+        // person at the terminal: errors are reported as StoreError values. Set after the
+        // key: SQLCipher sets its default level (WARN, to stderr) when the first key is
+        // applied, overriding an earlier setting.
+        let _ = conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()));
+    } else if mode == Mode::Create {
         conn.execute_batch(&format!("PRAGMA page_size = {};", key.1))?;
     }
     // The first read fails with SQLITE_NOTADB when the key does not decrypt page 1.
-    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-        r.get::<_, i64>(0)
-    }) {
-        Ok(_) => {}
-        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == ErrorCode::NotADatabase => {
-            return Err(StoreError::WrongPassphrase {
+    let has_schema = conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE name = 'schema_migrations'",
+        [],
+        |r| r.get::<_, i64>(0),
+    );
+    match has_schema {
+        Ok(n) if n > 0 || mode == Mode::Create => {}
+        Ok(_) => {
+            return Err(StoreError::NotASurvey {
                 path: path.to_owned(),
+                detail: "it decrypts but holds no Toponym survey".into(),
+            })
+        }
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if matches!(e.code, ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) =>
+        {
+            return Err(match key.3 {
+                KeyCheck::Matched if e.code == ErrorCode::NotADatabase => StoreError::Damaged {
+                    path: path.to_owned(),
+                    detail: "its first page does not decrypt although the passphrase is \
+                             right (the page is damaged, or this is not the file its key \
+                             file belongs to)"
+                        .into(),
+                },
+                KeyCheck::Matched => StoreError::Damaged {
+                    path: path.to_owned(),
+                    detail: "its table of contents cannot be read (pages are damaged or \
+                             missing)"
+                        .into(),
+                },
+                KeyCheck::Absent => StoreError::WrongPassphraseOrDamaged {
+                    path: path.to_owned(),
+                },
+                KeyCheck::New => StoreError::SqliteIn {
+                    path: path.to_owned(),
+                    source: rusqlite::Error::SqliteFailure(e, None),
+                },
             });
         }
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(StoreError::Sqlite(e).in_file(path)),
     }
     // Temp tables and sort spills stay in memory: no plaintext temporary files.
     conn.execute_batch(
@@ -249,15 +386,118 @@ fn connect(path: &Path, key: &DerivedKey, create: bool) -> Result<Connection> {
          PRAGMA foreign_keys = ON;
          PRAGMA cache_size = -262144;",
     )?;
-    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-    if !mode.eq_ignore_ascii_case("wal") {
-        return Err(StoreError::Corrupt {
-            what: path.display().to_string(),
-            detail: format!("cannot switch to WAL journal (got {mode})"),
-        });
+    if mode != Mode::ReadOnly {
+        let jm: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !jm.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Corrupt {
+                what: path.display().to_string(),
+                detail: format!("cannot switch to WAL journal (got {jm})"),
+            });
+        }
     }
     conn.busy_timeout(Duration::from_secs(10))?;
     Ok(conn)
+}
+
+/// Checks an existing survey file before SQLite sees it: a regular file, not empty, a
+/// whole number of pages. Returns whether it (and its folder) can be written.
+fn precheck(path: &Path, page_size: u32) -> Result<bool> {
+    let meta = std::fs::metadata(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            StoreError::NotFound {
+                path: path.to_owned(),
+            }
+        } else {
+            StoreError::Io {
+                path: path.to_owned(),
+                source: e,
+            }
+        }
+    })?;
+    if !meta.is_file() {
+        return Err(StoreError::NotASurvey {
+            path: path.to_owned(),
+            detail: "it is not a regular file".into(),
+        });
+    }
+    let wal = toponym_io::store_files::with_suffix(path, "-wal");
+    let wal_len = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    if meta.len() == 0 && wal_len == 0 {
+        return Err(StoreError::NotASurvey {
+            path: path.to_owned(),
+            detail: "the file is empty (0 bytes)".into(),
+        });
+    }
+    if meta.len() % u64::from(page_size) != 0 {
+        return Err(StoreError::Damaged {
+            path: path.to_owned(),
+            detail: format!(
+                "it is truncated or padded: {} bytes is not a whole number of {page_size}-byte pages",
+                meta.len()
+            ),
+        });
+    }
+    Ok(writable(path))
+}
+
+/// Whether the file and its folder can be written (the WAL and its index live beside it).
+fn writable(path: &Path) -> bool {
+    let file_ok = match std::fs::OpenOptions::new().write(true).open(path) {
+        Ok(_) => true,
+        Err(e) => !matches!(
+            e.kind(),
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+        ),
+    };
+    #[cfg(target_os = "linux")]
+    let dir_ok = {
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        rustix::fs::access(dir, rustix::fs::Access::WRITE_OK).is_ok()
+    };
+    #[cfg(not(target_os = "linux"))]
+    let dir_ok = true;
+    file_ok && dir_ok
+}
+
+/// Runs `PRAGMA quick_check` on a connection of its own, on a thread of its own.
+fn start_quick_check(
+    path: &Path,
+    key: &DerivedKey,
+) -> std::thread::JoinHandle<std::result::Result<(), String>> {
+    let (path, key) = (path.to_owned(), key.clone());
+    std::thread::spawn(move || quick_check_now(&path, &key))
+}
+
+fn quick_check_now(path: &Path, key: &DerivedKey) -> std::result::Result<(), String> {
+    let conn = connect(path, key, Mode::ReadWrite).map_err(|e| e.to_string())?;
+    let mut stmt = conn
+        .prepare("PRAGMA quick_check")
+        .map_err(|e| format!("quick check failed: {e}"))?;
+    let lines: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .and_then(|rows| rows.collect())
+        .map_err(|e| format!("quick check failed: {e}"))?;
+    if lines.len() == 1 && lines[0] == "ok" {
+        Ok(())
+    } else {
+        Err(format!("its quick check found: {}", lines.join("; ")))
+    }
+}
+
+/// Makes a file readable and writable by its owner only (surveys made before 0600).
+fn tighten_mode(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(m) = std::fs::metadata(path) {
+            if m.permissions().mode() & 0o077 != 0 {
+                let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+            }
+        }
+    }
 }
 
 /// Columns derived from one record, validated.
@@ -316,9 +556,31 @@ fn derive_row(record: &Record) -> Result<Row> {
         None => None,
         Some(g) => {
             if g.positions()
-                .any(|p| !p[0].is_finite() || !p[1].is_finite())
+                .nth(toponym_core::limits::GEOMETRY_MAX_VERTICES)
+                .is_some()
             {
-                return Err(invalid(record, "geometry", "has a non-finite coordinate"));
+                return Err(invalid(
+                    record,
+                    "geometry",
+                    format!(
+                        "has more than {} vertices",
+                        toponym_core::limits::GEOMETRY_MAX_VERTICES
+                    ),
+                ));
+            }
+            if let Some(p) = g
+                .positions()
+                .find(|p| !toponym_core::limits::is_degree_pair(**p))
+            {
+                return Err(invalid(
+                    record,
+                    "geometry",
+                    format!(
+                        "has the coordinate [{}, {}], which is not a pair of degree values \
+                         (finite, within ±180°)",
+                        p[0], p[1]
+                    ),
+                ));
             }
             Some(
                 gpkg::encode(g, gpkg::SRS_CGCS2000)
@@ -327,12 +589,15 @@ fn derive_row(record: &Record) -> Result<Row> {
         }
     };
     let rep = match record.rep_point() {
-        Some(p) if p[0].is_finite() && p[1].is_finite() => Some(p),
-        Some(_) => {
+        Some(p) if toponym_core::limits::is_degree_pair(p) => Some(p),
+        Some(p) => {
             return Err(invalid(
                 record,
                 "fields.rep_point",
-                "has a non-finite coordinate",
+                format!(
+                    "[{}, {}] is not a pair of degree values (finite, within ±180°)",
+                    p[0], p[1]
+                ),
             ))
         }
         None => record.geometry.as_ref().and_then(representative_point),
@@ -353,6 +618,17 @@ fn derive_row(record: &Record) -> Result<Row> {
     });
     let attributes = serde_json::to_string(&record.fields)
         .map_err(|e| invalid(record, "fields", e.to_string()))?;
+    if attributes.len() > toponym_core::limits::RECORD_MAX_FIELD_BYTES {
+        return Err(invalid(
+            record,
+            "fields",
+            format!(
+                "hold {} bytes; a record may hold at most {} (shorten its texts)",
+                attributes.len(),
+                toponym_core::limits::RECORD_MAX_FIELD_BYTES
+            ),
+        ));
+    }
     let township = record
         .fields
         .get("admin_areas")
@@ -1194,15 +1470,20 @@ fn prefix_end(prefix: &str) -> String {
 
 impl Store {
     /// Creates a new encrypted survey at `path` (plus its `<path>.toponym-kdf` sidecar).
+    ///
+    /// The passphrase must have at least [`kdf::MIN_PASSPHRASE_CHARS`] characters; the
+    /// files are created readable by their owner only.
     pub fn create(path: impl AsRef<Path>, pass: &Passphrase, params: KdfParams) -> Result<Store> {
         let path = path.as_ref();
+        pass.check_new()?;
+        params
+            .check()
+            .map_err(|e| StoreError::Kdf(format!("Argon2 parameters out of range: {e}")))?;
         let salt = kdf::new_salt()?;
         let t0 = Instant::now();
-        let key = DerivedKey(
-            Some(kdf::argon2(pass, &salt, params)?),
-            kdf::PAGE_SIZE,
-            kdf::HMAC,
-        );
+        let raw = kdf::argon2(pass, &salt, params)?;
+        let key_check = kdf::key_check_value(&raw);
+        let key = DerivedKey(Some(raw), kdf::PAGE_SIZE, kdf::HMAC, KeyCheck::New);
         let kdf_time = t0.elapsed();
         let file = KdfFile {
             format_version: 1,
@@ -1212,12 +1493,14 @@ impl Store {
             salt: Some(hex::encode(salt)),
             page_size: Some(kdf::PAGE_SIZE),
             hmac: Some(kdf::HMAC.as_str().into()),
+            key_check: Some(key_check),
         };
         Self::create_with(path, &file, key, kdf_time)
     }
 
-    /// Creates an UNENCRYPTED survey. Only for measuring the cost of encryption; never for
-    /// real census data.
+    /// Creates an UNENCRYPTED survey. Only for measuring the cost of encryption and for
+    /// the encryption canary test; never for real census data. Such a file can never be
+    /// opened again: [`Store::open`] refuses an unencrypted sidecar.
     pub fn create_unencrypted(path: impl AsRef<Path>) -> Result<Store> {
         let file = KdfFile {
             format_version: 1,
@@ -1227,11 +1510,12 @@ impl Store {
             salt: None,
             page_size: Some(kdf::PAGE_SIZE),
             hmac: None,
+            key_check: None,
         };
         Self::create_with(
             path.as_ref(),
             &file,
-            DerivedKey(None, kdf::PAGE_SIZE, kdf::Hmac::Sha512),
+            DerivedKey(None, kdf::PAGE_SIZE, kdf::Hmac::Sha512, KeyCheck::New),
             Duration::ZERO,
         )
     }
@@ -1242,7 +1526,7 @@ impl Store {
         key: DerivedKey,
         kdf_time: Duration,
     ) -> Result<Store> {
-        if path.exists() {
+        if path.exists() || std::fs::symlink_metadata(path).is_ok() {
             return Err(StoreError::AlreadyExists {
                 path: path.to_owned(),
             });
@@ -1250,7 +1534,13 @@ impl Store {
         kdf::write_sidecar(path, file)?;
         let result = (|| {
             let t0 = Instant::now();
-            let conn = connect(path, &key, true)?;
+            // Created here, owner-only, so SQLite (which gives its WAL and index the
+            // database's mode) never makes a world-readable survey.
+            kdf::create_private(path).map_err(|source| StoreError::Io {
+                path: path.to_owned(),
+                source,
+            })?;
+            let conn = connect(path, &key, Mode::Create)?;
             let mut store = Store {
                 checkpointer: None,
                 conn,
@@ -1261,6 +1551,7 @@ impl Store {
                     kdf: kdf_time,
                     open: Duration::ZERO,
                 },
+                gate: WriteGate::Open,
             };
             migrate::apply(&mut store.conn, now_us(store.clock.as_ref()))?;
             store.start_checkpointer(&key)?;
@@ -1276,13 +1567,19 @@ impl Store {
         result
     }
 
-    /// Opens an existing survey. A wrong passphrase gives [`StoreError::WrongPassphrase`].
+    /// Opens an existing survey. A wrong passphrase gives [`StoreError::WrongPassphrase`],
+    /// a damaged file [`StoreError::Damaged`], an empty or foreign one
+    /// [`StoreError::NotASurvey`]; nothing is written to a file that is not a sound
+    /// survey. On read-only media the survey opens read-only.
     pub fn open(path: impl AsRef<Path>, pass: &Passphrase) -> Result<Store> {
         let path = path.as_ref();
         if !path.exists() {
             return Err(StoreError::NotFound {
                 path: path.to_owned(),
             });
+        }
+        if pass.is_empty() {
+            return Err(StoreError::EmptyPassphrase);
         }
         let t0 = Instant::now();
         let key = kdf::derive_key(path, pass)?;
@@ -1293,16 +1590,30 @@ impl Store {
     }
 
     /// Opens with a key already derived by [`crate::kdf::derive_key`].
+    ///
+    /// The file is checked before SQLite sees it (regular, not empty, whole pages); the
+    /// key before anything is written; `PRAGMA quick_check` runs on a second connection
+    /// in the background and the first write waits for it (an upgrade waits for it before
+    /// migrating). A survey whose key file has no key check value gets one.
     pub fn open_with_key(path: impl AsRef<Path>, key: &DerivedKey) -> Result<Store> {
         let path = path.as_ref();
-        if !path.exists() {
-            return Err(StoreError::NotFound {
-                path: path.to_owned(),
+        if key.0.is_none() {
+            return Err(StoreError::BadKdfFile {
+                path: kdf::sidecar_path(path),
+                detail: "unencrypted surveys are never opened".into(),
             });
         }
         let t0 = Instant::now();
-        let conn = connect(path, key, false)?;
-        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let can_write = precheck(path, key.1)?;
+        let mode = if can_write {
+            Mode::ReadWrite
+        } else {
+            Mode::ReadOnly
+        };
+        let conn = connect(path, key, mode).map_err(|e| e.in_file(path))?;
+        let found: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| StoreError::from(e).in_file(path))?;
         if found > migrate::latest() {
             return Err(StoreError::SchemaTooNew {
                 path: path.to_owned(),
@@ -1310,16 +1621,49 @@ impl Store {
                 supported: migrate::latest(),
             });
         }
+        let pending = migrate::pending(&conn).map_err(|e| e.in_file(path))?;
         let mut store = Store {
             checkpointer: None,
             conn,
             path: path.to_owned(),
             clock: Arc::new(SystemClock),
-            encrypted: key.0.is_some(),
+            encrypted: true,
             timings: OpenTimings::default(),
+            gate: WriteGate::ReadOnly,
         };
-        // Cheap when nothing is missing: one read of schema_migrations.
-        migrate::apply(&mut store.conn, now_us(store.clock.as_ref()))?;
+        if mode == Mode::ReadOnly {
+            if pending {
+                return Err(StoreError::NeedsUpgrade {
+                    path: path.to_owned(),
+                    found,
+                    latest: migrate::latest(),
+                });
+            }
+            store.timings.open = t0.elapsed();
+            return Ok(store);
+        }
+        if pending {
+            // An upgrade writes: the file must be sound first.
+            quick_check_now(path, key).map_err(|detail| StoreError::Damaged {
+                path: path.to_owned(),
+                detail,
+            })?;
+            store.gate = WriteGate::Open;
+            migrate::apply(&mut store.conn, now_us(store.clock.as_ref()))
+                .map_err(|e| e.in_file(path))?;
+        } else {
+            store.gate = WriteGate::Pending(start_quick_check(path, key));
+        }
+        if key.3 == KeyCheck::Absent {
+            // Only reached when the key decrypted the file, so the value is right.
+            let mut file = kdf::read_sidecar(path)?;
+            if let Some(raw) = &key.0 {
+                file.key_check = Some(kdf::key_check_value(raw));
+                kdf::rewrite_sidecar(path, &file)?;
+            }
+        }
+        tighten_mode(path);
+        tighten_mode(&kdf::sidecar_path(path));
         store.start_checkpointer(key)?;
         store.timings.open = t0.elapsed();
         Ok(store)
@@ -1366,6 +1710,7 @@ impl Store {
 
     /// Runs `f` in one write transaction; commits only if it returns `Ok`.
     pub fn with_transaction<T>(&mut self, f: impl FnOnce(&StoreTx<'_>) -> Result<T>) -> Result<T> {
+        self.check_writable()?;
         let clock = self.clock.clone();
         let tx = self
             .conn
@@ -1647,6 +1992,7 @@ impl Store {
     /// Stores a photo or audio file by its SHA-256 (a second add of the same bytes is a
     /// no-op) and returns what was learnt from it.
     pub fn add_media(&mut self, bytes: &[u8], file_name: &str) -> Result<MediaInfo> {
+        self.check_writable()?;
         let sha = media::sha256_hex(bytes);
         if let Some(m) = self.media_info(&sha)? {
             return Ok(m);
@@ -1710,13 +2056,21 @@ impl Store {
     }
 
     /// Writes every record to a plain (unencrypted) OGC GeoPackage at `out`. Records above
-    /// 公开 are refused unless `allow_classified`; the report then carries a warning.
+    /// 公开 are refused unless `allow_classified`; the report then carries a warning. An
+    /// existing file is replaced only with `replace`, and never when it is this survey,
+    /// its key file, a WAL or another database (see [`toponym_io::OutputFile`]).
     pub fn export_gpkg(
         &self,
         out: impl AsRef<Path>,
         allow_classified: bool,
+        replace: bool,
     ) -> Result<crate::ExportReport> {
-        crate::export::export(&self.conn, out.as_ref(), allow_classified)
+        let opts = toponym_io::OutputOptions::replacing(replace).protecting(&self.path);
+        let file = toponym_io::OutputFile::create(out.as_ref(), opts)?;
+        let report = crate::export::export(&self.conn, &file, allow_classified)
+            .map_err(|e| e.in_file(&self.path))?;
+        file.commit()?;
+        Ok(report)
     }
 
     /// Forces the WAL into the main file (used before copying a survey).

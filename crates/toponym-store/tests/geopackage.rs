@@ -101,7 +101,7 @@ fn ogrinfo_opens_the_export_and_counts_features_per_layer() {
         .unwrap();
 
     let out = survey.dir.path().join("taian export.gpkg");
-    let report = store.export_gpkg(&out, false).unwrap();
+    let report = store.export_gpkg(&out, false, false).unwrap();
     assert_eq!(report.skipped_without_location, 1);
     assert!(report.warnings.is_empty());
 
@@ -167,14 +167,14 @@ fn classified_records_need_the_explicit_flag_and_bring_a_warning() {
         .unwrap();
 
     let out = survey.dir.path().join("out.gpkg");
-    let err = store.export_gpkg(&out, false).unwrap_err();
+    let err = store.export_gpkg(&out, false, false).unwrap_err();
     assert!(
         matches!(err, StoreError::ClassifiedExport { count: 2 }),
         "{err:?}"
     );
     assert!(!out.exists(), "a refused export must not leave a file");
 
-    let report = store.export_gpkg(&out, true).unwrap();
+    let report = store.export_gpkg(&out, true, false).unwrap();
     assert_eq!(report.classified, 2);
     assert_eq!(report.warnings.len(), 1);
     assert!(report.warnings[0].en.contains("NOT encrypted"));

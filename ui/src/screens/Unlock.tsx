@@ -18,6 +18,7 @@ export function Unlock({ onUnlocked }: { onUnlocked: () => Promise<void> }) {
   const [path, setPath] = useState('');
   const [recent, setRecent] = useState<string[]>([]);
   const [passphrase, setPassphrase] = useState('');
+  const [minChars, setMinChars] = useState(8);
   const [create, setCreate] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorDto | null>(null);
@@ -30,6 +31,7 @@ export function Unlock({ onUnlocked }: { onUnlocked: () => Promise<void> }) {
     api.startupInfo().then((s) => {
       if (s.survey_path) setPath(s.survey_path);
       setRecent(s.recent);
+      setMinChars(s.min_passphrase_chars);
     });
   }, []);
 
@@ -96,6 +98,11 @@ export function Unlock({ onUnlocked }: { onUnlocked: () => Promise<void> }) {
           <input type="checkbox" data-testid="unlock-create" checked={create} onChange={(e) => setCreate((e.target as HTMLInputElement).checked)} />
           {t('unlock.create')}
         </label>
+        {create && (
+          <p class="hint" data-testid="unlock-min-hint">
+            {t('unlock.min_hint', { min: minChars })}
+          </p>
+        )}
         {error && (
           <p class="error" data-testid="unlock-error" data-code={error.code}>
             {te(error)}

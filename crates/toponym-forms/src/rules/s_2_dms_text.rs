@@ -106,9 +106,14 @@ pub(crate) fn check_point(cx: &mut Ctx<'_>, def: &FieldDef, v: &Value, path: &P<
     for (i, c) in a.iter().enumerate() {
         let lat = i == 1;
         match c {
-            // Range is S-1's business (it can tell a swapped pair from a wild one).
+            // The extent is S-1's business (it tells a swapped pair, with a "latitude" up
+            // to 180, from a wild one); a number that is no degree value at all (beyond
+            // ±180, such as 1e308) is a shape error.
             Value::Number(n) => {
-                if !n.as_f64().is_some_and(f64::is_finite) {
+                if !n
+                    .as_f64()
+                    .is_some_and(|x| x.is_finite() && x.abs() <= 180.0)
+                {
                     shape_bad(cx);
                 }
             }

@@ -1,5 +1,5 @@
 //! S-5 (ERROR): the geometry matches the template's primary type and is valid: positions
-//! finite, lines with ≥ 2 distinct vertices, rings closed with ≥ 4 positions and not
+//! finite degree values (within ±180°), at most 200 000 vertices, lines with ≥ 2 distinct vertices, rings closed with ≥ 4 positions and not
 //! self-intersecting (checked with `geo`'s validation).
 
 use geo::Validation;
@@ -13,7 +13,7 @@ pub(crate) static INFO: RuleInfo = RuleInfo {
     severity: Severity::Error,
     title_zh: "几何类型与有效性",
     title_en: "Geometry type and validity",
-    checks: "geometry.kind() equals the template's geometry; coordinates finite; LineString ≥ 2 distinct vertices; polygon rings closed, ≥ 4 positions, valid per geo::Validation (no self-intersection).",
+    checks: "geometry.kind() equals the template's geometry; coordinates finite and within ±180; at most 200 000 vertices; LineString ≥ 2 distinct vertices; polygon rings closed, ≥ 4 positions, valid per geo::Validation (no self-intersection).",
     file: "src/rules/s_5_geometry_kind.rs",
 };
 
@@ -85,6 +85,24 @@ fn problem(g: &Geometry) -> Option<(&'static str, &'static str)> {
     };
     if !ok_finite {
         return Some(("坐标含非有限数值", "a coordinate is not a finite number"));
+    }
+    if g.positions()
+        .nth(toponym_core::limits::GEOMETRY_MAX_VERTICES)
+        .is_some()
+    {
+        return Some((
+            "顶点过多（每条记录最多 200000 个）",
+            "too many vertices (at most 200 000 per record)",
+        ));
+    }
+    if !g
+        .positions()
+        .all(|p| toponym_core::limits::is_degree_pair(*p))
+    {
+        return Some((
+            "坐标不是度数值（须为有限数，绝对值不超过180°）",
+            "a coordinate is not a degree value (finite, within ±180°)",
+        ));
     }
     let ok = match g {
         Geometry::Point(_) => true,

@@ -141,6 +141,8 @@ ipc_type! {
     pub struct StartupInfo {
         pub survey_path: Option<String>,
         pub recent: Vec<String>,
+        /// The fewest characters a new survey's passphrase may have.
+        pub min_passphrase_chars: u32,
     }
 }
 

@@ -44,7 +44,17 @@ pub enum AppError {
         problem: &'static str,
         reason: String,
     },
-    /// The store failed (IO, corruption, SQL); the text says where.
+    /// The survey file cannot be used as asked: damaged, not a survey, read-only, a
+    /// tampered key file, a passphrase that is empty or too short for a new survey. `code`
+    /// is the store's stable code (`survey.damaged`, `survey.weak_passphrase` …).
+    #[error("{message}")]
+    Survey {
+        code: &'static str,
+        message: String,
+        path: String,
+        min_chars: Option<usize>,
+    },
+    /// The store failed (IO, SQL); the text says where.
     #[error("survey store error: {0}")]
     Store(String),
 }
@@ -62,6 +72,7 @@ impl AppError {
             AppError::BadRecordId { .. } => "record.bad_id",
             AppError::BadPhoto { .. } => "media.bad_photo",
             AppError::BadBasemap { .. } => "map.bad_basemap",
+            AppError::Survey { code, .. } => code,
             AppError::Store(_) => "store.error",
         }
     }
@@ -92,6 +103,18 @@ impl AppError {
                 p.insert("path", path.clone());
                 p.insert("problem", (*problem).to_owned());
                 p.insert("reason", reason.clone());
+            }
+            AppError::Survey {
+                message,
+                path,
+                min_chars,
+                ..
+            } => {
+                p.insert("path", path.clone());
+                p.insert("detail", message.clone());
+                if let Some(n) = min_chars {
+                    p.insert("min", n.to_string());
+                }
             }
             AppError::Store(detail) => {
                 p.insert("detail", detail.clone());

@@ -86,7 +86,24 @@ pub struct Session {
 }
 
 fn store_err(e: StoreError) -> AppError {
-    AppError::Store(e.to_string())
+    let path = |p: &Path| p.display().to_string();
+    let survey = |e: &StoreError, p: String, min_chars| AppError::Survey {
+        code: e.code(),
+        message: e.to_string(),
+        path: p,
+        min_chars,
+    };
+    match &e {
+        StoreError::Damaged { path: p, .. }
+        | StoreError::NotASurvey { path: p, .. }
+        | StoreError::ReadOnly { path: p }
+        | StoreError::NeedsUpgrade { path: p, .. }
+        | StoreError::WrongPassphraseOrDamaged { path: p }
+        | StoreError::BadKdfFile { path: p, .. } => survey(&e, path(p), None),
+        StoreError::WeakPassphrase { min_chars, .. } => survey(&e, String::new(), Some(*min_chars)),
+        StoreError::EmptyPassphrase => survey(&e, String::new(), None),
+        _ => AppError::Store(e.to_string()),
+    }
 }
 
 fn parse_id(id: &str) -> Result<RecordId, AppError> {

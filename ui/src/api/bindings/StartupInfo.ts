@@ -3,4 +3,8 @@
 /**
  * How the unlock screen should start: the survey named on the command line, if any.
  */
-export type StartupInfo = { survey_path: string | null, recent: Array<string>, };
+export type StartupInfo = { survey_path: string | null, recent: Array<string>, 
+/**
+ * The fewest characters a new survey's passphrase may have.
+ */
+min_passphrase_chars: number, };
