@@ -97,7 +97,7 @@ impl<'a> Ctx<'a> {
     /// Whether the report already holds the most findings one record may have; then the
     /// finding is only counted, so a record of a million bad values costs no more memory
     /// than one of a few hundred.
-    fn full(&mut self) -> bool {
+    pub(crate) fn full(&mut self) -> bool {
         if self.out.len() >= crate::limits::builtin().findings_per_record_max {
             self.suppressed += 1;
             return true;
@@ -498,6 +498,9 @@ fn run(cx: &mut Ctx<'_>) {
         let Some(&i) = cx.form.index.get(key.as_str()) else {
             if key.starts_with('_') {
                 continue; // private annotations of tools (e.g. `_note`) are not form data
+            }
+            if cx.full() {
+                continue; // counted; the closest-key search below is not worth its cost
             }
             let near = cx
                 .form

@@ -28,6 +28,9 @@ pub enum OpsError {
         /// The OS error.
         source: std::io::Error,
     },
+    /// An input file cannot be read (too large, not UTF-8, missing); the error names it.
+    #[error(transparent)]
+    Read(#[from] toponym_io::ReadError),
     /// A record file cannot be parsed.
     #[error("{path}: {detail}")]
     RecordFile {

@@ -84,8 +84,7 @@ pub fn read_record_file_capped(path: &Path, cap: u64) -> Result<Vec<Record>> {
         path: path.to_owned(),
         detail,
     };
-    let text =
-        toponym_io::read_capped_text(path, cap, "record files").map_err(|e| bad(e.to_string()))?;
+    let text = toponym_io::read_capped_text(path, cap, "record files")?;
     parse_records(&text).map_err(bad)
 }
 

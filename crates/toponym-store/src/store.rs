@@ -623,7 +623,8 @@ fn derive_row(record: &Record) -> Result<Row> {
             record,
             "fields",
             format!(
-                "hold {} bytes; a record may hold at most {} (shorten its texts)",
+                "the field values take {} bytes as stored; a record may take at most {} \
+                 (shorten its texts)",
                 attributes.len(),
                 toponym_core::limits::RECORD_MAX_FIELD_BYTES
             ),
