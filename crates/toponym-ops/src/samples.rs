@@ -25,6 +25,7 @@ use toponym_forms::model::{FieldDef, FieldKind};
 use toponym_forms::Catalog;
 use toponym_reference::{builtin, plan_baseline, BaselineEntry, Boundaries};
 use toponym_romanise::{Outcome, Request, Romaniser};
+use toponym_store::StoreError;
 use toponym_store::{Actor, Closure, KdfParams, Passphrase, SearchKeys, Store};
 
 use crate::baseline::{import_baseline, load_reference_tables};
@@ -1047,17 +1048,34 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), OpsError> {
             source,
         })?;
     }
-    std::fs::write(path, bytes).map_err(|source| OpsError::Io {
-        action: "write",
-        path: path.to_owned(),
-        source,
-    })
+    // Through the one safe-output path: an earlier build's file is replaced, a store or a
+    // special file at that name is not.
+    toponym_io::OutputFile::create(path, toponym_io::OutputOptions::replacing(true))
+        .and_then(|f| f.write_all_and_commit(bytes))
+        .map(|_| ())
+        .map_err(|e| OpsError::Store(e.into()))
 }
 
 /// Builds the sample into `<dir>/taishan/`, replacing an earlier build.
 pub fn build(dir: &Path, kdf: KdfParams) -> Result<SamplesReport, OpsError> {
     let set = generate()?;
     let root = dir.join("taishan");
+    // Only an earlier sample survey (one the demo passphrase opens, or a damaged one) is
+    // replaced, never another survey; checked before anything is removed.
+    let survey = root.join("taishan.toponym");
+    if survey.exists() {
+        match Store::open(&survey, &Passphrase::new(DEMO_PASSPHRASE)) {
+            Ok(s) => drop(s),
+            // A damaged earlier build is replaced.
+            Err(StoreError::Damaged { .. }) => {}
+            Err(e) => {
+                return Err(OpsError::Generator(format!(
+                    "{} exists and is not the sample survey ({e}); refusing to replace it",
+                    survey.display()
+                )))
+            }
+        }
+    }
     for sub in ["records", "media"] {
         let p = root.join(sub);
         if p.exists() {
@@ -1106,7 +1124,6 @@ pub fn build(dir: &Path, kdf: KdfParams) -> Result<SamplesReport, OpsError> {
         .map_err(|e| OpsError::Generator(e.to_string()))?;
     write(&root.join("defects.json"), (defects + "\n").as_bytes())?;
     // The survey: removed and rebuilt from the files just written.
-    let survey = root.join("taishan.toponym");
     for p in [
         survey.clone(),
         toponym_store::sidecar_path(&survey),

@@ -196,3 +196,17 @@ fn build_writes_files_and_a_survey_that_opens_with_the_demo_passphrase() {
     assert!(Store::open(&report.survey, &Passphrase::new("wrong")).is_err());
     assert_eq!(s.investigation_list(Some("370902")).unwrap().len(), 221);
 }
+
+#[test]
+fn build_never_replaces_a_survey_that_is_not_the_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("taishan");
+    std::fs::create_dir_all(&root).unwrap();
+    let own = root.join("taishan.toponym");
+    let pass = Passphrase::new("someone else's survey");
+    drop(Store::create(&own, &pass, KdfParams::insecure_for_tests()).unwrap());
+    let err = build(dir.path(), KdfParams::insecure_for_tests()).unwrap_err();
+    assert!(err.to_string().contains("not the sample survey"), "{err}");
+    Store::open(&own, &pass).expect("the other survey is intact");
+    assert!(!root.join("records").exists(), "nothing was written beside it");
+}
