@@ -289,3 +289,27 @@ fn a_coordinate_beyond_the_earth_is_refused_by_the_store() {
     assert_eq!(c, 2, "{out} {e}");
     assert!(e.contains("degree values"), "{e}");
 }
+
+#[test]
+fn one_add_reads_at_most_64_mib_in_all_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = new_survey(dir.path(), 0);
+    // Three files of 30 MiB each (blank JSON arrays) exceed the batch cap before any is read.
+    let mut args = vec![
+        "survey".to_owned(),
+        "add".into(),
+        s.to_str().unwrap().into(),
+    ];
+    for i in 0..3 {
+        let f = dir.path().join(format!("big{i}.json"));
+        let mut text = vec![b' '; 30 << 20];
+        text[0] = b'[';
+        *text.last_mut().unwrap() = b']';
+        std::fs::write(&f, text).unwrap();
+        args.push(f.to_str().unwrap().into());
+    }
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (c, _, e) = code_out_err(&toponym(&argv));
+    assert_eq!(c, 2, "{e}");
+    assert!(e.contains("big2.json") && e.contains("64 MiB"), "{e}");
+}

@@ -21,6 +21,11 @@ use crate::{OpsError, Result};
 /// records with full narratives. A larger file is refused before it is read (split it).
 pub const MAX_RECORD_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
+/// The most bytes one `add` reads in all its files together: the records of a batch are
+/// held in memory until the batch is written (about ten times their size in JSON), so the
+/// whole batch is capped, not only each file.
+pub const MAX_BATCH_BYTES: u64 = 64 * 1024 * 1024;
+
 /// The most records one file may hold.
 pub const MAX_RECORDS_PER_FILE: usize = 100_000;
 
@@ -248,7 +253,25 @@ pub fn add_files(
     opts: &ValidateOptions,
 ) -> Result<AddReport> {
     let mut numbered = Vec::new();
+    let mut total: u64 = 0;
     for f in files {
+        // A regular file's size is known before it is read; a pipe counts as the cap.
+        let size = std::fs::metadata(f)
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .map_or(MAX_RECORD_FILE_BYTES, |m| m.len());
+        total = total.saturating_add(size);
+        if total > MAX_BATCH_BYTES {
+            return Err(OpsError::RecordFile {
+                path: f.clone(),
+                detail: format!(
+                    "the files of this batch reach {} MiB with this one; one add reads at \
+                     most {} MiB in all (add the files in several batches)",
+                    total >> 20,
+                    MAX_BATCH_BYTES >> 20
+                ),
+            });
+        }
         for (i, r) in read_record_file(f)?.into_iter().enumerate() {
             numbered.push((f, r, i + 1));
         }

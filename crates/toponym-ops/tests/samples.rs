@@ -208,5 +208,8 @@ fn build_never_replaces_a_survey_that_is_not_the_sample() {
     let err = build(dir.path(), KdfParams::insecure_for_tests()).unwrap_err();
     assert!(err.to_string().contains("not the sample survey"), "{err}");
     Store::open(&own, &pass).expect("the other survey is intact");
-    assert!(!root.join("records").exists(), "nothing was written beside it");
+    assert!(
+        !root.join("records").exists(),
+        "nothing was written beside it"
+    );
 }
