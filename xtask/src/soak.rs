@@ -435,15 +435,24 @@ fn run_killed_after(mut cmd: Command, delay: Duration, stderr_file: &Path) -> Re
     })
 }
 
-/// A running time estimate of a command that finishes on its own.
-struct Estimate(Option<Duration>);
+/// The run time of a command that finishes on its own: the lower quartile of its last
+/// 16 complete runs. On a loaded machine run times scatter; drawing kill moments up to a
+/// low quantile (a little beyond it) keeps most kills landing before the command ends.
+struct Estimate(Option<Duration>, Vec<Duration>);
 
 impl Estimate {
+    fn new() -> Self {
+        Self(None, Vec::new())
+    }
+
     fn update(&mut self, d: Duration) {
-        self.0 = Some(match self.0 {
-            None => d,
-            Some(e) => (e * 7 + d) / 8,
-        });
+        if self.1.len() == 16 {
+            self.1.remove(0);
+        }
+        self.1.push(d);
+        let mut sorted = self.1.clone();
+        sorted.sort();
+        self.0 = Some(sorted[sorted.len() / 4]);
     }
 
     /// A kill moment: uniform over the command's expected run time, a little beyond it.
@@ -551,7 +560,7 @@ impl Ctx {
         let mut survey = self.new_survey("add")?;
         // Record id → its expected `description` (what the last acknowledged write left).
         let mut acked: HashMap<RecordId, String> = HashMap::new();
-        let mut est = Estimate(None);
+        let mut est = Estimate::new();
         let mut trial = 0u64;
         let calibrate = 2;
         while stats.points < n {
@@ -726,9 +735,9 @@ impl Ctx {
         }
         // Run times with and without the reference tables differ several-fold: one
         // estimate each, so that the kills spread over either kind of run.
-        let mut est_ref = Estimate(None);
+        let mut est_ref = Estimate::new();
         est_ref.update(o.elapsed);
-        let mut est_plain = Estimate(None);
+        let mut est_plain = Estimate::new();
         let (entries, tables) = {
             let s = self.open(&probe).map_err(anyhow::Error::msg)?;
             let mut entries = BTreeMap::new();
@@ -859,7 +868,7 @@ impl Ctx {
         let mut survey = self.new_survey("app")?;
         // Record id → its last acknowledged standard name.
         let mut acked: HashMap<String, String> = HashMap::new();
-        let mut rate = Estimate(None);
+        let mut rate = Estimate::new();
         for trial in 1..=n {
             if acked.len() > 3000 {
                 self.check_app_all(&survey, &acked, stats);
@@ -1028,7 +1037,7 @@ impl Ctx {
             self.retire("schema", &p);
             v
         };
-        let mut per_open = Estimate(None);
+        let mut per_open = Estimate::new();
         for trial in 1..=n {
             let mut cmd = Command::new(&self.bins.xtask);
             cmd.arg("soak-child")
@@ -1115,7 +1124,7 @@ impl Ctx {
         let (mut survey, mut open) = self.investigation_survey()?;
         // code → reason of the acknowledged (or landed) closure.
         let mut closed: HashMap<String, String> = HashMap::new();
-        let mut est = Estimate(None);
+        let mut est = Estimate::new();
         let mut trial = 0u64;
         while stats.points < n {
             trial += 1;
@@ -1259,7 +1268,7 @@ impl Ctx {
         let out = self.work.join("export").join("taishan.gpkg");
         std::fs::create_dir_all(out.parent().unwrap_or(&self.work))?;
         let partial = out.with_file_name(".taishan.gpkg.partial");
-        let mut est = Estimate(None);
+        let mut est = Estimate::new();
         let mut features: Option<String> = None;
         let mut trial = 0u64;
         while stats.points < n {
