@@ -458,7 +458,7 @@ impl Estimate {
     /// A kill moment: uniform over the command's expected run time, a little beyond it.
     fn draw(&self, rng: &mut ChaCha8Rng) -> Duration {
         let e = self.0.unwrap_or(Duration::from_millis(500));
-        Duration::from_micros(rng.gen_range(0..=(e.as_micros() as u64 * 11 / 10).max(1)))
+        Duration::from_micros(rng.gen_range(0..=(e.as_micros() as u64 * 5 / 4).max(1)))
     }
 }
 
@@ -560,7 +560,12 @@ impl Ctx {
         let mut survey = self.new_survey("add")?;
         // Record id → its expected `description` (what the last acknowledged write left).
         let mut acked: HashMap<RecordId, String> = HashMap::new();
+        // Run time ≈ unit × (fixed + batch size): start-up (catalogue, romaniser) costs
+        // `fixed` records' worth. Two whole runs, of 1 and of 299 records, give `fixed`;
+        // `est` then tracks the unit, so kills spread over small and large batches alike.
         let mut est = Estimate::new();
+        let mut fixed = 20.0f64;
+        let mut calib: Vec<f64> = Vec::new();
         let mut trial = 0u64;
         let calibrate = 2;
         while stats.points < n {
@@ -571,7 +576,11 @@ impl Ctx {
                 survey = self.new_survey("add")?;
                 acked.clear();
             }
-            let size = if self.rng.gen_bool(0.5) {
+            let size = if trial == 1 {
+                1
+            } else if trial == 2 {
+                299
+            } else if self.rng.gen_bool(0.5) {
                 self.rng.gen_range(1..20)
             } else {
                 self.rng.gen_range(20..300)
@@ -616,14 +625,24 @@ impl Ctx {
             }
             let mut cmd = self.toponym();
             cmd.args(["survey", "add"]).arg(&survey).args(&paths);
+            let units = fixed + batch.len() as f64;
             let delay = if trial <= calibrate {
                 Duration::from_secs(600)
             } else {
-                est.draw(&mut self.rng)
+                est.draw(&mut self.rng).mul_f64(units)
             };
             let o = run_killed_after(cmd, delay, &self.work.join("stderr.txt"))?;
-            if !o.killed {
-                est.update(o.elapsed);
+            if trial <= calibrate {
+                calib.push(o.elapsed.as_secs_f64());
+                if let [t1, t299] = calib[..] {
+                    if t299 > t1 {
+                        fixed = ((299.0 * t1 - t299) / (t299 - t1)).clamp(0.0, 10_000.0);
+                    }
+                    est.update(Duration::from_secs_f64(t1 / (fixed + 1.0)));
+                    est.update(Duration::from_secs_f64(t299 / (fixed + 299.0)));
+                }
+            } else if !o.killed {
+                est.update(o.elapsed.div_f64(units));
             }
             if trial > calibrate {
                 stats.points += 1;
