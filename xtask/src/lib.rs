@@ -4,7 +4,10 @@
 use std::path::PathBuf;
 
 pub mod bench;
+pub mod bench_mem;
 pub mod codegen;
+pub mod soak;
+pub mod soak_child;
 pub mod tidy;
 
 /// The workspace root (the parent of this crate's folder).
