@@ -1286,7 +1286,20 @@ impl Ctx {
         }
         let out = self.work.join("export").join("taishan.gpkg");
         std::fs::create_dir_all(out.parent().unwrap_or(&self.work))?;
-        let partial = out.with_file_name(".taishan.gpkg.partial");
+        // Temporaries of the safe-output path: `.taishan.gpkg.<pid>.<random>.toponym-partial`.
+        let export_dir = out.parent().unwrap_or(&self.work).to_path_buf();
+        let partials = move || -> u64 {
+            std::fs::read_dir(&export_dir)
+                .map(|rd| {
+                    rd.flatten()
+                        .filter(|e| {
+                            let n = e.file_name().to_string_lossy().into_owned();
+                            n.starts_with(".taishan.gpkg.") && n.ends_with(".toponym-partial")
+                        })
+                        .count() as u64
+                })
+                .unwrap_or(0)
+        };
         let mut est = Estimate::new();
         let mut features: Option<String> = None;
         let mut trial = 0u64;
@@ -1296,7 +1309,8 @@ impl Ctx {
             cmd.args(["survey", "export-gpkg"])
                 .arg(&survey)
                 .arg(&out)
-                .arg("--allow-classified");
+                .arg("--allow-classified")
+                .arg("--replace");
             let calibrating = trial <= 2;
             let delay = if calibrating {
                 Duration::from_secs(600)
@@ -1317,9 +1331,14 @@ impl Ctx {
             if o.killed {
                 stats.kills += 1;
                 stats.mid_write += 1;
-                if partial.exists() {
-                    self.report.leftover_partials += 1;
-                }
+                self.report.leftover_partials += partials();
+            } else if o.ok && partials() > 0 {
+                // A completed export removes the temporaries its killed predecessors left.
+                self.fail(format!(
+                    "export-gpkg trial {trial}: {} temporaries of killed exports remain after \
+                     a completed export",
+                    partials()
+                ));
             }
             if out.exists() {
                 match check_gpkg(&out, self.sqlite3) {
