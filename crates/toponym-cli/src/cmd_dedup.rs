@@ -156,6 +156,7 @@ fn run_inner(args: &Args) -> Result<()> {
     if row == 0 {
         bail!("{file} has no data rows");
     }
+    let read_s = started.elapsed().as_secs_f64();
     bar.set_message(format!("linking {row} records"));
     let stats = index.link();
     bar.set_message("writing".to_string());
@@ -191,6 +192,11 @@ fn run_inner(args: &Args) -> Result<()> {
         stats.held,
         stats.look_alikes,
         stats.candidates
+    );
+    let st = stats.stage_seconds;
+    errln!(
+        "stages: reading and keys {read_s:.2} s, key blocks {:.2} s, spatial {:.2} s, scoring {:.2} s, decisions and clusters {:.2} s",
+        st[0], st[1], st[2], st[3]
     );
     for n in index.notes().iter().take(5) {
         errln!(

@@ -24,7 +24,7 @@ use crate::geom;
 use crate::observation::Observation;
 use crate::record::{self, Extra, PinyinCache, Prepared, Rec};
 use crate::score::{self, Block, Decision, Evaluation, View};
-use crate::tables::{Compat, Tables};
+use crate::tables::{Compat, Kind, Tables};
 
 const NO_CELL: u32 = u32::MAX;
 /// Groups up to this size compare all their pairs (with a cell-distance check).
@@ -118,7 +118,7 @@ pub struct Note {
 }
 
 /// Counts of one linking run.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Stats {
     /// Records linked in this run.
     pub records: usize,
@@ -136,6 +136,8 @@ pub struct Stats {
     pub held: usize,
     /// Look-alikes with a suggested relation.
     pub look_alikes: usize,
+    /// Seconds spent in each stage (blocks, spatial, score, decide), for the benchmark.
+    pub stage_seconds: [f64; 4],
 }
 
 type Point = GeomWithData<[f64; 2], u32>;
@@ -175,7 +177,8 @@ impl Index {
             *q = (0..n)
                 .filter(|&j| tables.compat(i as u16, j as u16) != Compat::Incompatible)
                 .map(|j| tables.templates[j].radius_m)
-                .fold(tables.templates[i].radius_m, f64::max);
+                .fold(tables.templates[i].radius_m, f64::max)
+                .min(tables.weights.blocks.spatial_max_m);
         }
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
@@ -268,6 +271,7 @@ impl Index {
             agrees: false,
             located: false,
             relation: None,
+            acceptable: false,
         })
     }
 
@@ -375,6 +379,8 @@ impl Index {
         if first == last {
             return Stats::default();
         }
+        let clock = std::time::Instant::now();
+        let mut lap = [0.0f64; 4];
         // 1. Entries of the batch, sorted.
         let mut batch: Vec<Entry> = Vec::with_capacity((last - first) as usize * 4);
         for i in first..last {
@@ -389,6 +395,7 @@ impl Index {
             self.lookup_pairs(&batch, &mut cand);
         }
 
+        lap[0] = clock.elapsed().as_secs_f64();
         // 3. Spatial neighbours via the R-tree.
         let new_points: Vec<Point> = (first..last)
             .filter(|&i| self.recs[i as usize].has_point())
@@ -410,12 +417,21 @@ impl Index {
         cand.sort_unstable();
         cand.dedup();
 
+        lap[1] = clock.elapsed().as_secs_f64();
+
+        // 5. Merge the batch's entries into the index (one linear pass), then count how
+        // many records share each new line record's name nearby (before scoring).
+        self.entries = merge_sorted(std::mem::take(&mut self.entries), batch);
+        for i in first..last {
+            if self.tables.templates[self.recs[i as usize].template as usize].kind == Kind::Line {
+                let c = self.crowd(i);
+                self.recs[i as usize].crowd = c;
+            }
+        }
+        self.linked = last as usize;
         // 4. Score.
         let scored = self.score_pairs(&cand);
-
-        // 5. Merge the batch's entries into the index (one linear pass).
-        self.entries = merge_sorted(std::mem::take(&mut self.entries), batch);
-        self.linked = last as usize;
+        lap[2] = clock.elapsed().as_secs_f64();
 
         // 6. Decide and cluster.
         let mut stats = Stats {
@@ -425,7 +441,28 @@ impl Index {
             ..Stats::default()
         };
         self.decide(scored, &mut stats);
+        let end = clock.elapsed().as_secs_f64();
+        stats.stage_seconds = [lap[0], lap[1] - lap[0], lap[2] - lap[1], end - lap[2]];
         stats
+    }
+
+    /// Entries with record `i`'s base key in its cell and the eight around it.
+    fn crowd(&self, i: u32) -> u16 {
+        let r = &self.recs[i as usize];
+        let cell = cell_of(r.p);
+        if cell == NO_CELL || r.base_h == 0 {
+            return 0;
+        }
+        let idx = &self.entries;
+        let lo = idx.partition_point(|x| x.key < r.base_h);
+        let hi = lo + idx[lo..].partition_point(|x| x.key == r.base_h);
+        let g = &idx[lo..hi];
+        let mut n = 0usize;
+        for c in neighbour_cells(cell) {
+            let s = g.partition_point(|x| x.cell < c);
+            n += g[s..].iter().take_while(|x| x.cell == c).count();
+        }
+        n.min(u16::MAX as usize) as u16
     }
 
     fn group_pairs(&self, entries: &[Entry], out: &mut Vec<u64>) {
@@ -596,15 +633,13 @@ impl Index {
                         for &p in part {
                             let (a, b) = ((p >> 32) as u32, p as u32);
                             if let Some(e) = score::evaluate(t, v, a, b, false) {
-                                let wildcard =
-                                    v.recs[a as usize].wildcard || v.recs[b as usize].wildcard;
                                 out.push(Scored {
                                     a,
                                     b,
                                     score: e.score,
                                     decision: e.decision,
                                     decisive: e.decisive,
-                                    acceptable: e.located && !wildcard && e.block.is_none(),
+                                    acceptable: e.acceptable,
                                     look_alike: e.relation.is_some(),
                                 });
                             }

@@ -317,18 +317,13 @@ pub fn keys(t: &Tables, template: u16, name: &str) -> Keys {
 
 /// Levenshtein distance is exactly 1 (by `char`, so a CJK character is one edit).
 pub fn edit_distance_one(a: &str, b: &str) -> bool {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let (s, l) = if a.len() <= b.len() {
-        (&a, &b)
-    } else {
-        (&b, &a)
-    };
-    match l.len() - s.len() {
-        0 => s.iter().zip(l.iter()).filter(|(x, y)| x != y).count() == 1,
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    let (s, l) = if la <= lb { (a, b) } else { (b, a) };
+    match la.abs_diff(lb) {
+        0 => s.chars().zip(l.chars()).filter(|(x, y)| x != y).count() == 1,
         1 => {
-            let i = s.iter().zip(l.iter()).take_while(|(x, y)| x == y).count();
-            s[i..] == l[i + 1..]
+            let i = s.chars().zip(l.chars()).take_while(|(x, y)| x == y).count();
+            s.chars().skip(i).eq(l.chars().skip(i + 1))
         }
         _ => false,
     }

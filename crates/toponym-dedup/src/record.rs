@@ -7,7 +7,7 @@
 use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHashMap;
-use toponym_romanise::{Outcome, Request, Romaniser};
+use toponym_romanise::Romaniser;
 
 use crate::keys;
 use crate::observation::Observation;
@@ -51,6 +51,8 @@ pub(crate) struct Rec {
     pub tolerance_m: f32,
     /// Index into the extras, u32::MAX for none.
     pub extra: u32,
+    /// Records sharing the base key in the surrounding cells (line templates only).
+    pub crowd: u16,
 }
 
 impl Rec {
@@ -100,7 +102,7 @@ fn parse_admin(code: Option<&str>) -> (u32, u64) {
     (county, township)
 }
 
-/// Per-thread cache of pinyin keys by (base key, template, county).
+/// Per-thread cache of pinyin key hashes by base-key hash.
 pub(crate) type PinyinCache = FxHashMap<u64, u64>;
 
 /// Prepares one observation.
@@ -117,25 +119,10 @@ pub(crate) fn prepare(
     let k = keys::keys(t, template, &o.name);
     let (county, township) = parse_admin(o.admin_code.as_deref());
     let base_h = key_hash(NS_CHARS, &k.base_key);
-    let ck = {
-        let mut h = std::hash::DefaultHasher::new();
-        k.base_key.hash(&mut h);
-        template.hash(&mut h);
-        county.hash(&mut h);
-        h.finish()
-    };
-    let pinyin_h = *cache.entry(ck).or_insert_with(|| {
+    // The store's pinyin key (`search_key`, place-name lexicon readings), cached by base key.
+    let pinyin_h = *cache.entry(base_h).or_insert_with(|| {
         let plain: String = k.base_key.chars().filter(|&c| c != '?').collect();
-        let county_s = county.to_string();
-        let req = Request {
-            template_id: Some(&o.template),
-            admin_code: (county != 0).then_some(county_s.as_str()),
-            ..Request::new(&plain)
-        };
-        let key = match romaniser.romanise(&req) {
-            Outcome::Romanised { key, .. } => key,
-            _ => romaniser.search_key(&plain),
-        };
+        let key = romaniser.search_key(&plain);
         if key.is_empty() {
             0
         } else {
@@ -207,6 +194,7 @@ pub(crate) fn prepare(
             .tolerance_m
             .unwrap_or(t.weights.distance.default_tolerance_m) as f32,
         extra: u32::MAX,
+        crowd: 0,
     };
     Prepared {
         rec,

@@ -3,7 +3,7 @@
 //! [`evaluate`], serves candidate scoring, the clustering's constraint check and the
 //! explanation of a link, so what is explained is exactly what was decided.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::geom;
 use crate::keys;
@@ -11,7 +11,7 @@ use crate::record::{Extra, Rec};
 use crate::tables::{Compat, Kind, NameRule, Tables};
 
 /// A signal that fired for a pair.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Signal {
     /// Equal official code (decisive).
@@ -26,8 +26,10 @@ pub enum Signal {
     CrossName,
     /// Equal pinyin keys, different characters.
     PinyinEqual,
-    /// 家-infix or 子-suffix variant, or one edit on a specific key of 2+ characters.
+    /// One edit on a specific key of 3+ characters (李家洼 / 李家湾).
     NearMiss,
+    /// 家-infix or 子-suffix variant (张庄 / 张家庄, 柳坡 / 柳坡子).
+    JiaZi,
     /// One name is the other's specific part plus a generic (东湖 / 东湖水库).
     GenericExtension,
     /// Equal except for a `?` wildcard (review only).
@@ -114,6 +116,8 @@ pub struct Evaluation {
     pub agrees: bool,
     /// Template and location agree (a review pair may be accepted by policy).
     pub located: bool,
+    /// [`crate::ReviewPolicy::BestReview`] may accept this pair if it is in review.
+    pub acceptable: bool,
     /// A suggested relation for a look-alike that must stay distinct.
     pub relation: Option<(String, bool)>,
 }
@@ -143,16 +147,21 @@ impl View<'_> {
 
 struct Acc {
     hits: Vec<Hit>,
+    explain: bool,
+    fired: u32,
     score: f64,
 }
 
 impl Acc {
     fn add(&mut self, signal: Signal, value: f64, weight: f64) {
-        self.hits.push(Hit {
-            signal,
-            value: value as f32,
-            weight: weight as f32,
-        });
+        if self.explain {
+            self.hits.push(Hit {
+                signal,
+                value: value as f32,
+                weight: weight as f32,
+            });
+        }
+        self.fired |= 1 << signal as u32;
         self.score += weight;
     }
 }
@@ -171,6 +180,8 @@ pub(crate) fn evaluate(
     let (ea, eb) = (v.extra(a), v.extra(b));
     let mut acc = Acc {
         hits: Vec::new(),
+        explain: force,
+        fired: 0,
         score: 0.0,
     };
 
@@ -204,11 +215,13 @@ pub(crate) fn evaluate(
         acc.add(Signal::NameKeyEqual, 1.0, w.name_key_equal);
         name_signal = true;
     }
-    let spec_equal = a.spec_h == b.spec_h
-        && !a.wildcard
+    // Equal names have equal specific parts; otherwise a specific part must be long
+    // enough to say something (王庄 / 王屯 share only 王).
+    let spec_equal = !a.wildcard
         && !b.wildcard
+        && a.spec_h == b.spec_h
         && v.spec(a) == v.spec(b)
-        && v.spec(a).chars().count() >= t.specific_min_chars;
+        && (name_equal || v.spec(a).chars().count() >= t.specific_min_chars);
     if spec_equal && compat != Compat::Incompatible {
         acc.add(Signal::SpecificKeyEqual, 1.0, w.specific_key_equal);
         name_signal = true;
@@ -237,9 +250,14 @@ pub(crate) fn evaluate(
     if !name_equal && !spec_equal && !cross && extension.is_none() && !a.wildcard && !b.wildcard {
         let (sa, sb) = (v.spec(a), v.spec(b));
         let jia_zi = a.skel_h == b.skel_h && v.base(a) != v.base(b);
-        let edit =
-            sa.chars().count() >= 2 && sb.chars().count() >= 2 && keys::edit_distance_one(sa, sb);
-        if jia_zi || edit {
+        let m = t.edit_min_chars.max(1);
+        if jia_zi {
+            acc.add(Signal::JiaZi, 1.0, w.jia_zi);
+            name_signal = true;
+        } else if sa.chars().nth(m - 1).is_some()
+            && sb.chars().nth(m - 1).is_some()
+            && keys::edit_distance_one(sa, sb)
+        {
             acc.add(Signal::NearMiss, 1.0, w.near_miss);
             name_signal = true;
         } else if keys::graphic_confusion(t, v.base(a), v.base(b)) {
@@ -273,15 +291,30 @@ pub(crate) fn evaluate(
     let ta = &t.templates[a.template as usize];
     let tb = &t.templates[b.template as usize];
     let dp = &t.weights.distance;
-    let radius = ta.radius_m.max(tb.radius_m) + f64::from(a.tolerance_m) + f64::from(b.tolerance_m);
+    let mut radius = ta.radius_m.max(tb.radius_m);
+    let cross_unit = (a.township != 0 && b.township != 0 && a.township != b.township)
+        || (a.county != 0 && b.county != 0 && a.county != b.county);
+    let crowd_max = dp.cross_unit_crowd_max;
+    if cross_unit
+        && ta.kind == Kind::Line
+        && tb.kind == Kind::Line
+        && a.crowd <= crowd_max
+        && b.crowd <= crowd_max
+    {
+        radius *= dp.cross_unit_line_multiple;
+    }
+    let radius = radius + f64::from(a.tolerance_m) + f64::from(b.tolerance_m);
     let reach = radius * dp.decay_to_multiple;
     let mut located = false;
+    let mut strong = false;
+    let pol = &t.weights.review_policy;
     let mut near = false;
     let both_points = a.has_point() && b.has_point();
     if both_points {
         let d = geom::distance_m(a.p, b.p);
         let mut d_eff = d;
-        if d > radius {
+        // The GCJ-02 offset is at most about 700 m in China: only then is it worth the trig.
+        if d > radius && d < 800.0 + radius + dp.gcj_residual_m {
             let g = geom::gcj_residual_m(a.p, b.p);
             // Only a displacement that *is* the local GCJ-02 offset (within the residual
             // allowance) counts; merely being "less far" after the shift does not.
@@ -298,6 +331,7 @@ pub(crate) fn evaluate(
         if f > 0.0 {
             acc.add(Signal::PointDistance, d_eff, w.point_distance * f);
             located = true;
+            strong = f >= pol.min_location;
         }
         near = d_eff <= reach;
     }
@@ -327,6 +361,7 @@ pub(crate) fn evaluate(
         if iou >= pp.iou || cont >= pp.containment {
             acc.add(Signal::PolygonOverlap, iou, w.polygon_overlap);
             located = true;
+            strong = true;
             near = true;
         }
     }
@@ -334,6 +369,7 @@ pub(crate) fn evaluate(
     if !both_points && same_township {
         acc.add(Signal::AdminLocation, 1.0, w.point_distance);
         located = true;
+        strong = true;
     }
     if same_township {
         acc.add(Signal::SameTownship, 1.0, w.same_township);
@@ -399,7 +435,14 @@ pub(crate) fn evaluate(
     } else {
         None
     };
+    let named = pol
+        .name_signals
+        .iter()
+        .any(|&s| acc.fired & (1 << s as u32) != 0);
+    let acceptable =
+        named && strong && template_agrees && block.is_none() && !a.wildcard && !b.wildcard;
     Some(Evaluation {
+        acceptable,
         score: score as f32,
         decision,
         hits: acc.hits,

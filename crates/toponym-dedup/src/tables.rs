@@ -122,6 +122,7 @@ pub struct SignalWeights {
     pub cross_name: f64,
     pub pinyin_equal: f64,
     pub near_miss: f64,
+    pub jia_zi: f64,
     pub generic_extension: f64,
     pub wildcard_name: f64,
     pub graphic_confusion: f64,
@@ -155,6 +156,10 @@ pub struct DistanceParams {
     pub default_tolerance_m: f64,
     /// A displacement within this of the local GCJ-02 offset counts as a GCJ-02 copy.
     pub gcj_residual_m: f64,
+    /// Radius multiple for line templates across a township or county line.
+    pub cross_unit_line_multiple: f64,
+    /// The multiple applies only when at most this many records share the base key nearby.
+    pub cross_unit_crowd_max: u16,
 }
 
 /// Line overlap parameters (dedup.md §5).
@@ -175,6 +180,22 @@ pub struct PolygonParams {
     pub iou: f64,
     /// Share of the smaller polygon inside the other.
     pub containment: f64,
+}
+
+/// Candidate-block parameters.
+#[derive(Debug, Clone, Deserialize)]
+pub struct BlockParams {
+    /// Spatial neighbours are looked up within the template radius, at most this far.
+    pub spatial_max_m: f64,
+}
+
+/// What [`crate::ReviewPolicy::BestReview`] may accept.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PolicyParams {
+    /// Share of the full location weight a pair needs.
+    pub min_location: f64,
+    /// Name signals that may carry an accepted review pair.
+    pub name_signals: Vec<crate::score::Signal>,
 }
 
 /// Clustering limits.
@@ -201,6 +222,10 @@ pub struct Weights {
     pub session_minutes: i64,
     /// Clustering limits.
     pub cluster: ClusterParams,
+    /// Candidate blocks.
+    pub blocks: BlockParams,
+    /// Review policy.
+    pub review_policy: PolicyParams,
 }
 
 /// The loaded tables.
@@ -230,6 +255,8 @@ pub struct Tables {
     pub unit_prefix_max: usize,
     /// A specific key shorter than this is not distinctive (王庄 / 王屯 share 王).
     pub specific_min_chars: usize,
+    /// One edit counts as a near miss only on specific keys at least this long.
+    pub edit_min_chars: usize,
     /// Templates by index.
     pub templates: Vec<TemplateInfo>,
     /// Template index by id.
@@ -347,6 +374,7 @@ struct KeysFile {
     unit_templates_prefix: String,
     unit_prefix_exempt: Vec<String>,
     specific_key_min_chars: usize,
+    edit_distance_min_chars: usize,
 }
 
 #[derive(Deserialize)]
@@ -549,6 +577,7 @@ impl Tables {
             unit_admin_generics: keys.unit_admin_generics,
             unit_prefix_max: keys.unit_admin_prefix_max_chars,
             specific_min_chars: keys.specific_key_min_chars,
+            edit_min_chars: keys.edit_distance_min_chars,
             templates,
             template_index,
             compatible,
