@@ -347,10 +347,26 @@ impl Index {
         if r.base_h == 0 {
             return; // unknown template
         }
-        let cell = cell_of(r.p);
+        // A record with a line is also found at its endpoints' cells (a river's stretches
+        // meet at a county line far from either representative point).
+        let mut cells = vec![cell_of(r.p)];
+        if let Some(line) = self
+            .extras
+            .get(r.extra as usize)
+            .and_then(|e| e.line.as_deref())
+        {
+            for p in [line.first(), line.last()].into_iter().flatten() {
+                let c = cell_of(*p);
+                if !cells.contains(&c) {
+                    cells.push(c);
+                }
+            }
+        }
         let mut push = |key: u64| {
             if key != 0 {
-                out.push(Entry { key, cell, rec: i });
+                for &cell in &cells {
+                    out.push(Entry { key, cell, rec: i });
+                }
             }
         };
         let base = &self.arena[r.base.0 as usize..(r.base.0 + r.base.1 as u32) as usize];

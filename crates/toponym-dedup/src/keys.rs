@@ -293,8 +293,10 @@ pub fn skeleton(base: &str) -> String {
 
 /// All keys of one name.
 pub fn keys(t: &Tables, template: u16, name: &str) -> Keys {
-    let info = &t.templates[template as usize];
-    let (name_key, wildcard) = name_key(t, name, info.ordinal_digits);
+    // Numerals become digits for every template (not only streets), so a lane and the
+    // residential area named after it (北二巷) still have equal keys.
+    let _ = &t.templates[template as usize];
+    let (name_key, wildcard) = name_key(t, name, true);
     let base_key = base_key(t, template, &name_key);
     let specific_key = specific_key(t, template, &base_key);
     let skeleton = skeleton(&base_key);

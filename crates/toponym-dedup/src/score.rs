@@ -50,7 +50,7 @@ pub enum Signal {
     LineOverlap,
     /// Polygon IoU or containment.
     PolygonOverlap,
-    /// Same township.
+    /// Same township (or the same code when neither record goes below county level).
     SameTownship,
     /// Different counties, near each other (border feature candidate).
     BorderCandidate,
@@ -365,7 +365,9 @@ pub(crate) fn evaluate(
             near = true;
         }
     }
-    let same_township = a.township != 0 && a.township == b.township;
+    // The same township, or the same code when neither record goes below county level.
+    let same_township = (a.township != 0 && a.township == b.township)
+        || (a.township == 0 && b.township == 0 && a.county != 0 && a.county == b.county);
     if !both_points && same_township {
         acc.add(Signal::AdminLocation, 1.0, w.point_distance);
         located = true;
