@@ -447,12 +447,14 @@ impl Index {
         self.linked = last as usize;
         // 4. Score.
         let scored = self.score_pairs(&cand);
+        let n_cand = cand.len();
+        drop(cand);
         lap[2] = clock.elapsed().as_secs_f64();
 
         // 6. Decide and cluster.
         let mut stats = Stats {
             records: (last - first) as usize,
-            candidates: cand.len(),
+            candidates: n_cand,
             scored: scored.len(),
             ..Stats::default()
         };
