@@ -31,6 +31,7 @@ macro_rules! errln {
 }
 
 mod cmd_baseline;
+mod cmd_dedup;
 mod cmd_roman;
 mod cmd_samples;
 mod cmd_survey;
@@ -60,6 +61,8 @@ enum Command {
     Survey(cmd_survey::SurveyArgs),
     /// Build the reproducible 泰山区 sample survey (samples/).
     Samples(cmd_samples::SamplesArgs),
+    /// Find duplicate places in a records CSV and write clusters (dedup.md).
+    Dedup(cmd_dedup::Args),
 }
 
 fn main() -> ExitCode {
@@ -91,5 +94,6 @@ fn main() -> ExitCode {
         Command::Validate(a) => cmd_validate::run(a),
         Command::Survey(a) => cmd_survey::run(a),
         Command::Samples(a) => cmd_samples::run(a),
+        Command::Dedup(a) => cmd_dedup::run(a),
     }
 }
