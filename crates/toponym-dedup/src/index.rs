@@ -725,7 +725,8 @@ impl Index {
                 .then((x.a, x.b).cmp(&(y.a, y.b)))
         });
         for (s, outcome) in links {
-            let joined = self.union(s.a, s.b, s.decisive);
+            let weak = outcome == Outcome::AcceptedReview;
+            let joined = self.union(s.a, s.b, s.decisive, weak);
             let outcome = if joined {
                 outcome
             } else {
@@ -766,8 +767,10 @@ impl Index {
 
     /// Joins the clusters of `a` and `b` unless a blocking rule separates any cross pair
     /// (a decisive link overrides only the blocks of its own pair) or the cluster would
-    /// grow beyond the limit.
-    fn union(&mut self, a: u32, b: u32, decisive: bool) -> bool {
+    /// grow beyond the limit. A `weak` link (a review pair accepted by policy) joins only clusters whose every cross
+    /// pair would itself be linked or acceptable: what a reviewer looking at both clusters
+    /// would require (a neighbour's resurvey near a 张家庄 does not pull in 张庄).
+    fn union(&mut self, a: u32, b: u32, decisive: bool, weak: bool) -> bool {
         let (ra, rb) = (self.find(a), self.find(b));
         if ra == rb {
             return true;
@@ -786,6 +789,9 @@ impl Index {
                     }
                     if let Some(e) = score::evaluate(&self.tables, &v, x, y, true) {
                         if e.block.is_some() && !e.decisive {
+                            return false;
+                        }
+                        if weak && !(e.acceptable || e.decision == Decision::AutoLink) {
                             return false;
                         }
                     }

@@ -401,3 +401,20 @@ fn incremental_batches_give_the_batch_result() {
         "some links formed"
     );
 }
+
+#[test]
+fn a_weak_link_does_not_pull_in_a_neighbouring_village() {
+    // 张庄 and 张家庄 are two villages 1 km apart; a resurvey of 张家庄 sits between them.
+    let zhang = at(obs("张庄", VILLAGE, TW), 0.0, 0.0);
+    let mut jia = at(obs("张家庄", VILLAGE, TW), 1000.0, 0.0);
+    jia.id = "jia".into();
+    let mut jia2 = at(obs("张家庄", VILLAGE, TW), 500.0, 0.0);
+    jia2.id = "jia2".into();
+    let mut ix = Index::new(Tables::builtin().clone(), ReviewPolicy::BestReview);
+    ix.push(&[zhang, jia, jia2]);
+    ix.link();
+    let cl = ix.clusters();
+    assert_eq!(cl[1], cl[2], "the resurvey links to its village");
+    assert_ne!(cl[0], cl[1], "张庄 pulled into 张家庄's cluster");
+    assert_eq!(ix.explain(0, 2).decision, Decision::Review);
+}
