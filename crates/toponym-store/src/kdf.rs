@@ -294,24 +294,32 @@ pub(crate) fn argon2(pass: &Passphrase, salt: &[u8], p: KdfParams) -> Result<[u8
     Ok(key)
 }
 
+/// The sidecar's JSON text.
+fn sidecar_text(file: &KdfFile) -> Result<String> {
+    serde_json::to_string_pretty(file)
+        .map_err(|e| StoreError::Kdf(format!("cannot serialise KDF parameters: {e}")))
+}
+
+/// Creates `path` (owner-only, failing if it exists), writes `text` and syncs it.
+fn write_new_synced(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut f = create_private(path)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()
+}
+
 pub(crate) fn write_sidecar(db: &Path, file: &KdfFile) -> Result<()> {
     let path = sidecar_path(db);
-    let io = |source| StoreError::Io {
-        path: path.clone(),
-        source,
-    };
-    let text = serde_json::to_string_pretty(file)
-        .map_err(|e| StoreError::Kdf(format!("cannot serialise KDF parameters: {e}")))?;
-    let mut f = create_private(&path).map_err(|e| {
+    let text = sidecar_text(file)?;
+    write_new_synced(&path, &text).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             StoreError::AlreadyExists { path: path.clone() }
         } else {
-            io(e)
+            StoreError::Io {
+                path: path.clone(),
+                source: e,
+            }
         }
-    })?;
-    f.write_all(text.as_bytes()).map_err(io)?;
-    f.sync_all().map_err(io)?;
-    Ok(())
+    })
 }
 
 /// Creates a new file readable and writable by its owner only (0600), failing if it
@@ -335,19 +343,13 @@ pub(crate) fn rewrite_sidecar(db: &Path, file: &KdfFile) -> Result<()> {
         path: path.clone(),
         source,
     };
-    let text = serde_json::to_string_pretty(file)
-        .map_err(|e| StoreError::Kdf(format!("cannot serialise KDF parameters: {e}")))?;
+    let text = sidecar_text(file)?;
     let tmp = toponym_io::store_files::with_suffix(&path, ".rewrite");
     if tmp.exists() {
         // A previous rewrite was killed before its rename: the real sidecar is intact.
         fs::remove_file(&tmp).map_err(io)?;
     }
-    let mut f = create_private(&tmp).map_err(io)?;
-    let done = f
-        .write_all(text.as_bytes())
-        .and_then(|()| f.sync_all())
-        .and_then(|()| fs::rename(&tmp, &path));
-    if let Err(e) = done {
+    if let Err(e) = write_new_synced(&tmp, &text).and_then(|()| fs::rename(&tmp, &path)) {
         let _ = fs::remove_file(&tmp);
         return Err(io(e));
     }
