@@ -179,6 +179,13 @@ pub struct ItemDef {
     pub(crate) scalar: Option<Box<FieldDef>>,
 }
 
+impl ItemDef {
+    /// The synthesised definition of scalar items (`None` when items are objects).
+    pub fn scalar(&self) -> Option<&FieldDef> {
+        self.scalar.as_deref()
+    }
+}
+
 fn is_false(b: &bool) -> bool {
     !*b
 }
