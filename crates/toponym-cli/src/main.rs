@@ -32,6 +32,7 @@ macro_rules! errln {
 
 mod cmd_baseline;
 mod cmd_dedup;
+mod cmd_qa;
 mod cmd_roman;
 mod cmd_samples;
 mod cmd_survey;
@@ -63,6 +64,8 @@ enum Command {
     Samples(cmd_samples::SamplesArgs),
     /// Find duplicate places in a records CSV and write clusters (dedup.md).
     Dedup(cmd_dedup::Args),
+    /// Quality check of a survey or record files: every rule up to a stage (质检).
+    Qa(cmd_qa::Args),
 }
 
 fn main() -> ExitCode {
@@ -95,5 +98,6 @@ fn main() -> ExitCode {
         Command::Survey(a) => cmd_survey::run(a),
         Command::Samples(a) => cmd_samples::run(a),
         Command::Dedup(a) => cmd_dedup::run(a),
+        Command::Qa(a) => cmd_qa::run(a),
     }
 }

@@ -104,6 +104,17 @@ pub enum OpsError {
         /// The codes and names that have outlines.
         available: Vec<String>,
     },
+    /// An output file was refused or could not be written (the error names the path).
+    #[error(transparent)]
+    Output(#[from] toponym_io::OutputError),
+    /// A QA profile file cannot be read or is not valid.
+    #[error("QA profile {path}: {detail}")]
+    Profile {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What is wrong.
+        detail: String,
+    },
     /// The sample generator could not make a record or photo (a bug in the generator).
     #[error("sample generator: {0}")]
     Generator(String),

@@ -4,6 +4,7 @@ pub mod app;
 pub mod baseline;
 mod error;
 pub mod extent;
+pub mod qa;
 pub mod samples;
 pub mod survey;
 

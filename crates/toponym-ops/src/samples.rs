@@ -257,6 +257,9 @@ fn field_value(
             }
         }
         FieldKind::Int => json!(num(rng).round() as i64),
+        // The first scale is 大(1)型 (≥ 10 亿m³ by SL 252, QA rule L-4): a capacity that
+        // agrees with it, so that the clean reservoir is clean.
+        FieldKind::Dec if def.key == "total_capacity_1e4m3" => json!(125000.0),
         FieldKind::Dec => json!(num(rng)),
         FieldKind::Year => json!(1950 + (rng.next() % 70) as i64),
         FieldKind::Date => json!("2010-05-01"),

@@ -23,6 +23,9 @@ pub struct Refs {
     pub current_units: Option<FxHashSet<String>>,
     /// The reference date of `current_units` (for messages).
     pub reference_date: Option<String>,
+    /// Base points in CGCS2000 by 12-digit statistical code (e.g. committee seats of a
+    /// statistical edition), for the GCJ-02 offset test of S-8.
+    pub base_points: FxHashMap<String, [f64; 2]>,
 }
 
 impl Refs {
@@ -276,12 +279,20 @@ pub mod view {
 
     /// The representative point (定位点), or the geometry's point.
     pub fn point(r: &Record) -> Option<[f64; 2]> {
+        let geometry_point = match &r.geometry {
+            Some(toponym_core::Geometry::Point(p)) => Some(*p),
+            _ => None,
+        };
         r.rep_point()
-            .or_else(|| match &r.geometry {
-                Some(toponym_core::Geometry::Point(p)) => Some(*p),
-                _ => None,
-            })
+            .or(geometry_point)
             .filter(|p| toponym_core::limits::is_degree_pair(*p))
+    }
+
+    /// Whether a point lies in China's extent (lon 73.4–135.1 E, lat 3.8–53.6 N, rule
+    /// S-1): rules that measure from a point skip one that S-1 already reports (swapped
+    /// or out of range), instead of reporting the same slip again in kilometres.
+    pub fn in_china(p: [f64; 2]) -> bool {
+        (73.4..=135.1).contains(&p[0]) && (3.8..=53.6).contains(&p[1])
     }
 
     /// The record id as text.

@@ -85,6 +85,9 @@ impl Prep<'_> {
     }
 }
 
+/// Builds a rule's prepared parameters from its parameter section.
+pub type PrepareFn = fn(&Value) -> Result<Prepared, String>;
+
 /// How a rule checks.
 #[derive(Clone, Copy)]
 pub enum Check {
@@ -114,7 +117,7 @@ pub struct Rule {
     pub checks: &'static str,
     /// Builds the rule's parameters from its section of the parameter file (merged with
     /// the profile); `None` for a rule without parameters.
-    pub prepare: Option<fn(&Value) -> Result<Prepared, String>>,
+    pub prepare: Option<PrepareFn>,
     /// The check.
     pub check: Check,
 }

@@ -69,3 +69,19 @@ pub fn survey_full(
     };
     Engine::builtin().run(&input, Stage::Bundle)
 }
+
+/// A bundle-stage run over records with reference data.
+pub fn survey_refs(records: &[Record], refs: &Refs) -> Report {
+    let options = Options::default();
+    let input = SurveyInput {
+        records,
+        list: &[],
+        media: &[],
+        creations: &[],
+        has_store: false,
+        catalog: Catalog::builtin(),
+        refs,
+        options: &options,
+    };
+    Engine::builtin().run(&input, Stage::Bundle)
+}

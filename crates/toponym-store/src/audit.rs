@@ -482,3 +482,22 @@ pub(crate) fn verify(conn: &Connection) -> Result<AuditVerification> {
         problem: None,
     })
 }
+
+/// The creation entry (`field = '*'`) of every record: (record id, when, actor).
+pub(crate) fn creations(conn: &Connection) -> Result<Vec<(String, OffsetDateTime, String)>> {
+    let mut stmt = conn
+        .prepare("SELECT record_id, at_us, actor FROM audit_log WHERE field = '*' ORDER BY seq")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, us, actor) = row?;
+        out.push((id, at_from_us(us), actor));
+    }
+    Ok(out)
+}

@@ -1827,6 +1827,53 @@ impl Store {
             as u64)
     }
 
+    /// Every record, in record-id order (the survey-wide quality check reads them all).
+    pub fn all_records(&self) -> Result<Vec<Record>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {RECORD_COLS} FROM records ORDER BY record_id"
+        ))?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(record_from_row(r)?);
+        }
+        Ok(out)
+    }
+
+    /// Every stored media file's description, with whether its bytes still hash to its
+    /// SHA-256 (QA rule W-6), in SHA-256 order.
+    pub fn media_check(&self) -> Result<Vec<(MediaInfo, bool)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT sha256, file_name, mime, size, exif_lon, exif_lat, exif_time, bytes
+             FROM media ORDER BY sha256",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let sha: String = r.get(0)?;
+            let bytes: Vec<u8> = r.get(7)?;
+            let intact = crate::media::sha256_hex(&bytes) == sha;
+            out.push((
+                MediaInfo {
+                    sha256: sha,
+                    file_name: r.get(1)?,
+                    mime: r.get(2)?,
+                    size: r.get::<_, i64>(3)? as u64,
+                    thumbnail: None,
+                    exif_point: point_at(r, 4)?,
+                    exif_time: r.get(6)?,
+                },
+                intact,
+            ));
+        }
+        Ok(out)
+    }
+
+    /// The creation entry of every record in the audit log: (record id, when, actor).
+    pub fn creations(&self) -> Result<Vec<(String, OffsetDateTime, String)>> {
+        audit::creations(&self.conn)
+    }
+
     /// Every audit entry of a record, oldest first.
     pub fn history(&self, id: &RecordId) -> Result<Vec<AuditEntry>> {
         audit::history(&self.conn, id)

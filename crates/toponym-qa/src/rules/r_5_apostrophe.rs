@@ -80,7 +80,11 @@ pub(crate) fn problem(word: &str) -> Option<(String, String)> {
             s.iter().copied().find(|&b| matches!(t.as_bytes()[b], b'a' | b'o' | b'e'))
         };
         if let Some(b) = fitting.iter().map(|s| needs(s)).reduce(|a, b| if a == b { a } else { None }).flatten() {
-            let (head, tail) = t.split_at(b);
+            // Letters map one to one onto the toneless form, so the boundary's character
+            // index in `t` is its index in the written part.
+            let n = t[..b].chars().count();
+            let head: String = part.chars().take(n).collect();
+            let tail: String = part.chars().skip(n).collect();
             return Some((
                 format!("“{word}”缺少隔音符号：应写作 {head}'{tail}"),
                 format!("\"{word}\" lacks an apostrophe: {head}'{tail}"),

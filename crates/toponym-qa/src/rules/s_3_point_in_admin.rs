@@ -32,8 +32,8 @@ struct Params {
 
 fn check(cx: &RecordCtx<'_>, p: &Prep<'_>, out: &mut Out<'_>) {
     let p: &Params = p.get();
-    let Some(pt) = view::point(cx.record) else {
-        return; // S-1 reports a missing point
+    let Some(pt) = view::point(cx.record).filter(|p| view::in_china(*p)) else {
+        return; // S-1 reports a missing, swapped or out-of-range point
     };
     let listed = view::admin_areas(cx.record);
     let mut counties: Vec<&str> = listed

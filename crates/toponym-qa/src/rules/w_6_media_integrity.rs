@@ -64,7 +64,8 @@ fn check(cx: &SurveyCtx<'_>, p: &Prep<'_>, out: &mut Out<'_>) {
                         .with("sha256", sha),
                 );
             }
-            if let (Some(e), Some(pt)) = (m.exif_point, view::point(r)) {
+            let pt = view::point(r).filter(|p| view::in_china(*p)); // else S-1 reports it
+            if let (Some(e), Some(pt)) = (m.exif_point, pt) {
                 let d = distance_m(e, pt);
                 if d > p.max_distance_m {
                     out.emit_for(

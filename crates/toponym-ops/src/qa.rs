@@ -1,0 +1,414 @@
+//! The survey-wide quality check (`toponym qa`, and the app's quality screen): reads a
+//! survey's records, investigation list, media and creation log through the store, fills
+//! the QA engine's contexts with them and the built-in reference data, and runs every
+//! rule up to the stage asked for. The engine itself (`toponym-qa`) does no I/O.
+
+use std::path::Path;
+
+use toponym_core::Record;
+use toponym_forms::{Catalog, ValidateOptions};
+use toponym_qa::{
+    Creation, Engine, ListClosure, ListEntry, MediaItem, Options, Profile, Refs, Report, Stage,
+    SurveyInput,
+};
+use toponym_reference::{builtin, UnitLevel};
+use toponym_store::Closure;
+use toponym_store::Store;
+
+use crate::{OpsError, Result};
+
+/// The most bytes a profile file may have.
+pub const MAX_PROFILE_BYTES: u64 = toponym_qa::profile::MAX_PROFILE_BYTES;
+
+/// Reads a county's profile file (capped, UTF-8, parsed strictly); errors name the file.
+pub fn load_profile(path: &Path) -> Result<Engine> {
+    let text =
+        toponym_io::read_capped_text(path, MAX_PROFILE_BYTES, "QA profile").map_err(|e| {
+            OpsError::Profile {
+                path: path.to_owned(),
+                detail: e.to_string(),
+            }
+        })?;
+    let profile = Profile::parse(&text).map_err(|detail| OpsError::Profile {
+        path: path.to_owned(),
+        detail,
+    })?;
+    Engine::new(&profile).map_err(|e| OpsError::Profile {
+        path: path.to_owned(),
+        detail: e.to_string(),
+    })
+}
+
+/// The reference data the machine ships: county outlines of 泰安 (S-3), the committee
+/// centres of the 2016 statistical edition converted to CGCS2000 (S-8), and unit names
+/// from the division table and the 2021 statistical codes (report labels).
+pub fn builtin_refs() -> Refs {
+    let mut refs = Refs::default();
+    if let Ok(b) = builtin::taian_boundaries() {
+        refs.boundaries.push(b);
+    }
+    if let Ok(d) = builtin::divisions() {
+        for div in d.iter() {
+            refs.unit_names
+                .insert(div.short_code.clone(), div.full_name.clone());
+        }
+    }
+    if let Ok(e) = builtin::taian_2016() {
+        for u in e.units.values() {
+            if let Some(p) = u.point {
+                refs.base_points.insert(u.code.clone(), p);
+            }
+        }
+    }
+    if let Ok(e) = builtin::taian_2021() {
+        for u in e.units.values() {
+            let short = match u.level {
+                UnitLevel::City => &u.code[..4],
+                UnitLevel::County => &u.code[..6],
+                UnitLevel::Town => &u.code[..9],
+                UnitLevel::Village => &u.code[..],
+            };
+            refs.unit_names
+                .entry(short.to_owned())
+                .or_insert_with(|| u.name.clone());
+        }
+    }
+    refs
+}
+
+/// Everything of a survey the bundle stage looks at, read through the store.
+pub struct SurveyData {
+    /// Every record.
+    pub records: Vec<Record>,
+    /// The investigation list.
+    pub list: Vec<ListEntry>,
+    /// The media store.
+    pub media: Vec<MediaItem>,
+    /// Creations from the audit log.
+    pub creations: Vec<Creation>,
+}
+
+/// Reads what the QA engine needs from an open survey.
+pub fn read_survey(store: &Store) -> Result<SurveyData> {
+    let at = |e: toponym_store::StoreError| OpsError::Store(e.in_file(store.path()));
+    let records = store.all_records().map_err(at)?;
+    let list = store
+        .investigation_list(None)
+        .map_err(at)?
+        .into_iter()
+        .map(|e| ListEntry {
+            code: e.code,
+            template_id: e.template_id,
+            standard_name: e.standard_name,
+            closure: e.closure.map(|c| match c {
+                Closure::Form { record_id } => ListClosure::Form(record_id),
+                Closure::Abolished { reason } => ListClosure::Without {
+                    kind: "注销".into(),
+                    reason,
+                },
+                Closure::NotFound { reason } => ListClosure::Without {
+                    kind: "查无此地".into(),
+                    reason,
+                },
+            }),
+        })
+        .collect();
+    let media = store
+        .media_check()
+        .map_err(at)?
+        .into_iter()
+        .map(|(m, intact)| MediaItem {
+            sha256: m.sha256,
+            file_name: m.file_name,
+            intact,
+            exif_point: m.exif_point,
+            exif_time: m.exif_time,
+        })
+        .collect();
+    let creations = store
+        .creations()
+        .map_err(at)?
+        .into_iter()
+        .map(|(record_id, at, actor)| Creation {
+            record_id,
+            at,
+            actor,
+        })
+        .collect();
+    Ok(SurveyData {
+        records,
+        list,
+        media,
+        creations,
+    })
+}
+
+/// Runs every rule up to `stage` over a survey's data.
+pub fn check_survey(
+    engine: &Engine,
+    data: &SurveyData,
+    catalog: &Catalog,
+    validate: ValidateOptions,
+    stage: Stage,
+) -> Report {
+    let refs = builtin_refs();
+    let options = Options { validate };
+    engine.run(
+        &SurveyInput {
+            records: &data.records,
+            list: &data.list,
+            media: &data.media,
+            creations: &data.creations,
+            has_store: true,
+            catalog,
+            refs: &refs,
+            options: &options,
+        },
+        stage,
+    )
+}
+
+/// Runs every rule up to `stage` over record files (no list, media or log: the rules
+/// that need them say "not checked").
+pub fn check_records(
+    engine: &Engine,
+    records: &[Record],
+    catalog: &Catalog,
+    validate: ValidateOptions,
+    stage: Stage,
+) -> Report {
+    let refs = builtin_refs();
+    let options = Options { validate };
+    engine.run(
+        &SurveyInput {
+            records,
+            list: &[],
+            media: &[],
+            creations: &[],
+            has_store: false,
+            catalog,
+            refs: &refs,
+            options: &options,
+        },
+        stage,
+    )
+}
+
+/// Writes the report as an XLSX workbook through the one safe-output path: a summary
+/// sheet, the findings, counts by rule, template, township and registrar, and the
+/// coverage table; Chinese headers, frozen header rows and filters on every sheet.
+pub fn write_xlsx(report: &Report, out: &Path, replace: bool) -> Result<std::path::PathBuf> {
+    let bytes = xlsx_bytes(report).map_err(|e| OpsError::Generator(format!("XLSX: {e}")))?;
+    let file = toponym_io::OutputFile::create(out, toponym_io::OutputOptions::replacing(replace))?;
+    Ok(file.write_all_and_commit(&bytes)?)
+}
+
+fn xlsx_bytes(report: &Report) -> std::result::Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook, Worksheet};
+    let mut wb = Workbook::new();
+    let head = Format::new().set_bold().set_background_color("#DDEBF7");
+    // Column widths by hand: autofit counts a CJK character as half its width.
+    fn table(
+        ws: &mut Worksheet,
+        head: &Format,
+        headers: &[(&str, f64)],
+        rows: &[Vec<String>],
+    ) -> std::result::Result<(), rust_xlsxwriter::XlsxError> {
+        for (c, (h, w)) in headers.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, *h, head)?;
+            ws.set_column_width(c as u16, *w)?;
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                let (r, c) = (r as u32 + 1, c as u16);
+                // Counts are numbers (so that filters and sums work); codes stay text.
+                match v.parse::<u64>() {
+                    Ok(n) if headers[c as usize].1 < 11.0 => ws.write_number(r, c, n as f64)?,
+                    _ => ws.write_string(r, c, v)?,
+                };
+            }
+        }
+        ws.set_freeze_panes(1, 0)?;
+        ws.autofilter(
+            0,
+            0,
+            rows.len() as u32,
+            headers.len().saturating_sub(1) as u16,
+        )?;
+        Ok(())
+    }
+    let t = &report.totals;
+    let summary = vec![
+        vec![
+            "质检方案 Profile".into(),
+            format!("{} v{}", report.profile.id, report.profile.version),
+        ],
+        vec![
+            "参数版本 Parameters".into(),
+            report.profile.params_version.clone(),
+        ],
+        vec![
+            "停用规则 Disabled".into(),
+            report.profile.disabled.join("、"),
+        ],
+        vec![
+            "检查阶段 Stage".into(),
+            format!("{} {}", report.stage.zh(), report.stage.as_str()),
+        ],
+        vec!["记录数 Records".into(), report.records.to_string()],
+        vec!["BLOCKER".into(), t.blocker.to_string()],
+        vec!["ERROR".into(), t.error.to_string()],
+        vec!["WARNING".into(), t.warning.to_string()],
+        vec!["INFO".into(), t.info.to_string()],
+    ];
+    table(
+        wb.add_worksheet().set_name("概况")?,
+        &head,
+        &[("项目", 24.0), ("值", 40.0)],
+        &summary,
+    )?;
+    let findings: Vec<Vec<String>> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let s = f.record_id.as_ref().and_then(|id| report.subjects.get(id));
+            vec![
+                f.severity.as_str().into(),
+                f.rule.clone().unwrap_or_else(|| "-".into()),
+                f.stage.zh().into(),
+                f.record_id.clone().unwrap_or_default(),
+                s.map(|s| s.name.clone()).unwrap_or_default(),
+                s.map(|s| s.template.clone()).unwrap_or_default(),
+                s.map(|s| s.township_name.clone()).unwrap_or_default(),
+                s.map(|s| s.registrar.clone()).unwrap_or_default(),
+                f.path.clone(),
+                f.message.zh.clone(),
+                f.message.en.clone(),
+            ]
+        })
+        .collect();
+    table(
+        wb.add_worksheet().set_name("问题清单")?,
+        &head,
+        &[
+            ("严重程度", 11.0),
+            ("规则", 7.0),
+            ("阶段", 9.0),
+            ("记录标识", 38.0),
+            ("标准名称", 20.0),
+            ("样表", 26.0),
+            ("乡镇", 14.0),
+            ("登记人", 10.0),
+            ("字段", 24.0),
+            ("问题说明", 70.0),
+            ("Message", 70.0),
+        ],
+        &findings,
+    )?;
+    let counts = |m: &std::collections::BTreeMap<String, toponym_qa::Counts>,
+                  label: &dyn Fn(&str) -> String| {
+        m.iter()
+            .map(|(k, c)| {
+                vec![
+                    k.clone(),
+                    label(k),
+                    c.blocker.to_string(),
+                    c.error.to_string(),
+                    c.warning.to_string(),
+                    c.info.to_string(),
+                    c.total().to_string(),
+                ]
+            })
+            .collect::<Vec<_>>()
+    };
+    let cols = |a: &'static str, b: &'static str| {
+        [
+            (a, 26.0),
+            (b, 30.0),
+            ("BLOCKER", 10.0),
+            ("ERROR", 10.0),
+            ("WARNING", 10.0),
+            ("INFO", 10.0),
+            ("合计", 8.0),
+        ]
+    };
+    let title = |id: &str| {
+        report
+            .coverage
+            .iter()
+            .find(|c| c.rule == id)
+            .map(|c| c.title_zh.clone())
+            .unwrap_or_default()
+    };
+    table(
+        wb.add_worksheet().set_name("按规则")?,
+        &head,
+        &cols("规则", "名称"),
+        &counts(&report.by_rule, &title),
+    )?;
+    let catalog = Catalog::builtin();
+    let tname = |id: &str| {
+        catalog
+            .template(id)
+            .map(|t| t.name_zh.clone())
+            .unwrap_or_default()
+    };
+    table(
+        wb.add_worksheet().set_name("按样表")?,
+        &head,
+        &cols("样表", "样表名称"),
+        &counts(&report.by_template, &tname),
+    )?;
+    let refs = builtin_refs();
+    let uname = |c: &str| refs.unit_name(c).to_owned();
+    table(
+        wb.add_worksheet().set_name("按乡镇")?,
+        &head,
+        &cols("行政区代码", "名称"),
+        &counts(&report.by_township, &uname),
+    )?;
+    table(
+        wb.add_worksheet().set_name("按登记人")?,
+        &head,
+        &cols("登记人", "-"),
+        &counts(&report.by_registrar, &|_| String::new()),
+    )?;
+    let coverage: Vec<Vec<String>> = report
+        .coverage
+        .iter()
+        .map(|c| {
+            vec![
+                c.rule.clone(),
+                c.title_zh.clone(),
+                c.stage.zh().into(),
+                c.severity.as_str().into(),
+                c.status.zh().into(),
+                c.checked.to_string(),
+                c.skipped
+                    .iter()
+                    .map(|s| format!("{}（{}）", s.reason.zh, s.count))
+                    .collect::<Vec<_>>()
+                    .join("；"),
+                c.findings.to_string(),
+                c.implemented_in.clone(),
+            ]
+        })
+        .collect();
+    table(
+        wb.add_worksheet().set_name("检查覆盖")?,
+        &head,
+        &[
+            ("规则", 7.0),
+            ("名称", 26.0),
+            ("阶段", 9.0),
+            ("严重程度", 11.0),
+            ("状态", 10.0),
+            ("已检查", 8.0),
+            ("未检查原因", 50.0),
+            ("问题数", 8.0),
+            ("实现", 16.0),
+        ],
+        &coverage,
+    )?;
+    wb.save_to_buffer()
+}
