@@ -18,7 +18,7 @@ pub fn wanted(root: &Path) -> Result<Vec<(PathBuf, String)>> {
         .collect();
     out.push((
         PathBuf::from("docs/qa-rules.md"),
-        toponym_forms::schema::qa_rules_markdown(),
+        toponym_qa::docs::rules_markdown(),
     ));
     Ok(out)
 }

@@ -26,6 +26,18 @@ pub struct Refs {
     /// Base points in CGCS2000 by 12-digit statistical code (e.g. committee seats of a
     /// statistical edition), for the GCJ-02 offset test of S-8.
     pub base_points: FxHashMap<String, [f64; 2]>,
+    /// Raster indexes of the outlines, built at first use (leave it at its default).
+    pub index: OutlineIndex,
+}
+
+/// Raster indexes of `Refs::boundaries`, built at the first point-in-area test.
+#[derive(Default)]
+pub struct OutlineIndex(std::sync::OnceLock<FxHashMap<String, crate::grid::Grid>>);
+
+impl std::fmt::Debug for OutlineIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OutlineIndex")
+    }
 }
 
 impl Refs {
@@ -35,7 +47,28 @@ impl Refs {
     }
 
     /// Whether the point is within `buffer_m` of the unit; `None` if no outline is loaded.
+    /// A point well inside is answered from the raster index; the exact distance is
+    /// computed only near the outline or outside it.
     pub fn within(&self, code: &str, p: [f64; 2], buffer_m: f64) -> Option<bool> {
+        let grids = self.index.0.get_or_init(|| {
+            let mut m = FxHashMap::default();
+            for b in &self.boundaries {
+                for a in &b.areas {
+                    let shape = match a.geometry.to_geo() {
+                        geo::Geometry::Polygon(p) => geo::MultiPolygon(vec![p]),
+                        geo::Geometry::MultiPolygon(mp) => mp,
+                        _ => continue,
+                    };
+                    if let Some(g) = crate::grid::Grid::new(&shape) {
+                        m.entry(a.code.clone()).or_insert(g);
+                    }
+                }
+            }
+            m
+        });
+        if grids.get(code).and_then(|g| g.lookup(p)) == Some(true) {
+            return Some(true);
+        }
         self.boundaries
             .iter()
             .find_map(|b| b.within(code, p, buffer_m))

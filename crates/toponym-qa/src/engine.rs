@@ -458,15 +458,25 @@ impl Tally {
     }
 }
 
-/// Calls `f` on every text value of a text field, top level and one level into lists and
-/// objects (aliases, former names), with its path.
+fn is_name(def: &FieldDef) -> bool {
+    def.checks
+        .iter()
+        .any(|c| matches!(c, toponym_forms::FieldCheck::Name))
+}
+
+/// Calls `f` on every value of a name field (`checks: [name]`), top level and one level
+/// into lists and objects (aliases, former names), with its path. Entry rules judge names
+/// as they are typed; other text is the record rules' business, and skipping it keeps the
+/// path strings off the hot path.
 fn each_text(record: &Record, fields: &[FieldDef], f: &mut dyn FnMut(&FieldDef, &str, &str)) {
     for def in fields {
         let Some(v) = record.fields.get(&def.key) else {
             continue;
         };
         match (def.kind, v) {
-            (FieldKind::Text, Value::String(s)) => f(def, &format!("fields.{}", def.key), s),
+            (FieldKind::Text, Value::String(s)) if is_name(def) => {
+                f(def, &format!("fields.{}", def.key), s)
+            }
             (FieldKind::List, Value::Array(items)) => {
                 let Some(item) = def.item.as_deref() else {
                     continue;
@@ -474,13 +484,15 @@ fn each_text(record: &Record, fields: &[FieldDef], f: &mut dyn FnMut(&FieldDef, 
                 let max = toponym_forms::limits::builtin().list_max_items;
                 for (i, it) in items.iter().enumerate().take(max) {
                     match (item.scalar(), it) {
-                        (Some(sd), Value::String(s)) if sd.kind == FieldKind::Text => {
+                        (Some(sd), Value::String(s))
+                            if sd.kind == FieldKind::Text && is_name(sd) =>
+                        {
                             f(sd, &format!("fields.{}[{i}]", def.key), s)
                         }
                         (None, Value::Object(o)) => {
                             for sd in &item.fields {
-                                if let (FieldKind::Text, Some(Value::String(s))) =
-                                    (sd.kind, o.get(&sd.key))
+                                if let (FieldKind::Text, true, Some(Value::String(s))) =
+                                    (sd.kind, is_name(sd), o.get(&sd.key))
                                 {
                                     f(sd, &format!("fields.{}[{i}].{}", def.key, sd.key), s);
                                 }

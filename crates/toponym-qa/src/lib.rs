@@ -10,7 +10,9 @@
 
 pub mod catalogue;
 pub mod ctx;
+pub mod docs;
 mod engine;
+mod grid;
 pub mod out;
 pub mod profile;
 pub mod report;
