@@ -8,7 +8,7 @@ use std::path::Path;
 use toponym_core::Record;
 use toponym_forms::{Catalog, ValidateOptions};
 use toponym_qa::{
-    Creation, Engine, ListClosure, ListEntry, MediaItem, Options, Profile, Refs, Report, Stage,
+    Change, Engine, ListClosure, ListEntry, MediaItem, Options, Profile, Refs, Report, Stage,
     SurveyInput,
 };
 use toponym_reference::{builtin, UnitLevel};
@@ -47,10 +47,12 @@ pub fn builtin_refs() -> Refs {
     if let Ok(b) = builtin::taian_boundaries() {
         refs.boundaries.push(b);
     }
+    let mut current = rustc_hash::FxHashSet::default();
     if let Ok(d) = builtin::divisions() {
         for div in d.iter() {
             refs.unit_names
                 .insert(div.short_code.clone(), div.full_name.clone());
+            current.insert(div.short_code.clone());
         }
     }
     if let Ok(e) = builtin::taian_2016() {
@@ -71,7 +73,16 @@ pub fn builtin_refs() -> Refs {
             refs.unit_names
                 .entry(short.to_owned())
                 .or_insert_with(|| u.name.clone());
+            // Village-level codes of the latest edition (K-4 judges 12-digit codes only
+            // in counties such a table covers).
+            if u.level == UnitLevel::Village && current.contains(&u.code[..9]) {
+                current.insert(u.code.clone());
+            }
         }
+    }
+    if !current.is_empty() {
+        refs.current_units = Some(current);
+        refs.reference_date = Some("2023（县、乡级，全国）/ 2021（村级，泰安市）".to_owned());
     }
     refs
 }
@@ -84,8 +95,8 @@ pub struct SurveyData {
     pub list: Vec<ListEntry>,
     /// The media store.
     pub media: Vec<MediaItem>,
-    /// Creations from the audit log.
-    pub creations: Vec<Creation>,
+    /// The audit log (one summary per entry, oldest first).
+    pub changes: Vec<Change>,
 }
 
 /// Reads what the QA engine needs from an open survey.
@@ -125,21 +136,22 @@ pub fn read_survey(store: &Store) -> Result<SurveyData> {
             exif_time: m.exif_time,
         })
         .collect();
-    let creations = store
-        .creations()
+    let changes = store
+        .changes()
         .map_err(at)?
         .into_iter()
-        .map(|(record_id, at, actor)| Creation {
-            record_id,
-            at,
-            actor,
+        .map(|c| Change {
+            record_id: c.record_id,
+            at: c.at,
+            actor: c.actor,
+            field: c.field,
         })
         .collect();
     Ok(SurveyData {
         records,
         list,
         media,
-        creations,
+        changes,
     })
 }
 
@@ -158,7 +170,7 @@ pub fn check_survey(
             records: &data.records,
             list: &data.list,
             media: &data.media,
-            creations: &data.creations,
+            changes: &data.changes,
             has_store: true,
             catalog,
             refs: &refs,
@@ -184,7 +196,7 @@ pub fn check_records(
             records,
             list: &[],
             media: &[],
-            creations: &[],
+            changes: &[],
             has_store: false,
             catalog,
             refs: &refs,

@@ -41,6 +41,8 @@ pub const COUNTY: &str = "370902";
 pub const REGISTRARS: [&str; 2] = ["李秀英", "张建国"];
 /// The reviewer.
 pub const REVIEWER: &str = "刘玉兰";
+/// The registrar who bulk-enters the natural villages (the W-7 burst).
+const BULK_REGISTRAR: &str = REGISTRARS[0];
 const UNIT: &str = "泰安市泰山区民政局地名办公室";
 
 /// The fixed instant of the sample build.
@@ -53,8 +55,13 @@ pub fn sample_clock() -> FixedClock {
 pub struct Defect {
     /// The QA rule it must trip.
     pub rule: String,
-    /// The record.
-    pub record_id: String,
+    /// The record, for a defect of one record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record_id: Option<String>,
+    /// What the finding is about when it concerns the survey rather than one record
+    /// (`investigation:<code>`, `registrar:<name>`): the finding's path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
     /// Template.
     pub template_id: String,
     /// What is wrong, in English.
@@ -181,7 +188,7 @@ const NAMES: &[(&str, &str, &str)] = &[
     ("memorial.park", "天外村", "公园"),
     ("memorial.scenic_area", "泰山", "风景名胜区"),
     ("memorial.heritage_site", "岱", "庙"),
-    ("building.tower", "泰山国际金融", "大厦"),
+    ("building.tower", "泰山金融", "大厦"),
     ("building.pavilion", "望岳", "亭"),
     ("building.square", "泰山", "广场"),
     ("building.stadium", "泰安市", "体育中心"),
@@ -785,11 +792,12 @@ pub fn generate() -> Result<SampleSet, OpsError> {
         huang.fields.insert("extent".into(), json!([w, s, e, n]));
     }
     records.push(huang);
-    // Natural villages under the first ten villagers' committees.
+    // A natural village under every villagers' committee (C-9), bulk-entered by one
+    // registrar from the old 地名录 in one sitting, 50 s apart: the productivity burst
+    // that W-7 reports (INFO, on the registrar, not on the records).
     let committees: Vec<(String, String, LonLat)> = records
         .iter()
         .filter(|r| r.template.id == "selfgov.village_committee")
-        .take(10)
         .filter_map(|r| {
             Some((
                 r.record_id.to_string(),
@@ -798,9 +806,17 @@ pub fn generate() -> Result<SampleSet, OpsError> {
             ))
         })
         .collect();
-    for (cid, spec, p) in committees {
+    let burst_start = datetime!(2026-04-15 09:00 +08:00);
+    for (k, (cid, spec, p)) in committees.into_iter().enumerate() {
         let mut extra = Map::new();
         extra.insert("committee".into(), json!(cid));
+        let at = burst_start + time::Duration::seconds(50 * k as i64);
+        extra.insert("registrar".into(), json!(BULK_REGISTRAR));
+        extra.insert("registered_at".into(), json!(ts(at)));
+        extra.insert(
+            "sources".into(),
+            json!([{ "kind": "一普成果", "detail": "《泰安市地名志》（1988年）" }, { "kind": "实地调查", "detail": format!("{BULK_REGISTRAR}据一普地名录补录（示例数据，由 toponym samples build 生成）") }]),
+        );
         let q = [round6(p[0] + 0.001), round6(p[1] + 0.001)];
         let r = cx.record(
             "settlement.village",
@@ -897,6 +913,21 @@ pub fn generate() -> Result<SampleSet, OpsError> {
             "W-1",
             "unit.hospital",
             "审核人 is the same person as 登记人",
+        ),
+        (
+            "C-9",
+            "selfgov.village_committee",
+            "a 村委会 that no natural village belongs to",
+        ),
+        (
+            "D-1",
+            "transport.bus_station",
+            "an exact copy of a clean record under a new id",
+        ),
+        (
+            "W-6",
+            "memorial.religious_site",
+            "定位点 moved 3 km north while its photo's EXIF position stayed",
         ),
     ];
     for (rule, template, what) in specs {
@@ -1004,6 +1035,24 @@ pub fn generate() -> Result<SampleSet, OpsError> {
                 let reg = f.get("registrar").cloned().unwrap_or(json!(REGISTRARS[0]));
                 f.insert("reviewer".into(), reg);
             }
+            "W-6" => {
+                let p = r.rep_point().unwrap_or([117.13, 36.19]);
+                let q = [p[0], round6(p[1] + 0.027)];
+                r.fields.insert("rep_point".into(), json!(q));
+                let kind = catalog
+                    .template(template)
+                    .map(|t| t.geometry)
+                    .unwrap_or(GeometryKind::Point);
+                r.geometry = Some(geometry_for(kind, q));
+                if let Some([w, s, e, n]) = r.geometry.as_ref().and_then(Geometry::bbox) {
+                    if kind != GeometryKind::Point {
+                        r.fields.insert(
+                            "extent".into(),
+                            json!([round6(w), round6(s), round6(e), round6(n)]),
+                        );
+                    }
+                }
+            }
             _ => {}
         }
         r.fields.insert(
@@ -1023,17 +1072,77 @@ pub fn generate() -> Result<SampleSet, OpsError> {
             "L-4" => vec!["fields.total_capacity_1e4m3".into()],
             "K-5" => vec!["fields.stats_code".into()],
             "R-2" | "R-5" => vec!["fields.roman".into()],
+            "C-9" => vec!["fields.natural_villages".into()],
+            "D-1" => vec!["fields.standard_name".into()],
+            "W-6" => vec!["fields.media[0]".into()],
             _ => vec!["fields.reviewer".into()],
         };
         defects.push(Defect {
             paths,
             rule: rule.to_owned(),
-            record_id: r.record_id.to_string(),
+            record_id: Some(r.record_id.to_string()),
+            subject: None,
             template_id: template.to_owned(),
             what: what.to_owned(),
         });
         defective.push(r);
     }
+    // C-3: one boilerplate 历史沿革 pasted into four forms (copies of clean records).
+    let boilerplate = "据当地老人回忆，该地名由来已久，具体形成年代已无从考证，沿用至今未变。";
+    for template in [
+        "water.spring",
+        "terrain.cave",
+        "building.pavilion",
+        "memorial.heritage_site",
+    ] {
+        let mut r = base_of(template)
+            .ok_or_else(|| OpsError::Generator(format!("no base record for {template}")))?;
+        r.record_id = cx.ids.next_id();
+        r.fields.insert("history".into(), json!(boilerplate));
+        r.fields.insert(
+            "remarks".into(),
+            json!("示例缺陷记录：应触发质检规则 C-3。"),
+        );
+        defects.push(Defect {
+            paths: vec!["fields.history".into()],
+            rule: "C-3".into(),
+            record_id: Some(r.record_id.to_string()),
+            subject: None,
+            template_id: template.to_owned(),
+            what: "the same boilerplate 历史沿革 pasted into four forms".into(),
+        });
+        defective.push(r);
+    }
+    // C-8: one investigation-list entry left open (its form exists, the entry was never
+    // closed); W-7: the natural villages' burst above.
+    if let Some(pos) = plan
+        .entries
+        .iter()
+        .rposition(|e| e.template_id == "selfgov.community")
+        .and_then(|i| {
+            closures
+                .iter()
+                .position(|(c, _)| *c == plan.entries[i].code)
+        })
+    {
+        let (code, _) = closures.remove(pos);
+        defects.push(Defect {
+            paths: vec![format!("investigation:{code}")],
+            rule: "C-8".into(),
+            record_id: None,
+            subject: Some(format!("investigation:{code}")),
+            template_id: "selfgov.community".into(),
+            what: "an investigation-list entry whose form exists but that was never closed".into(),
+        });
+    }
+    defects.push(Defect {
+        paths: vec![format!("registrar:{BULK_REGISTRAR}")],
+        rule: "W-7".into(),
+        record_id: None,
+        subject: Some(format!("registrar:{BULK_REGISTRAR}")),
+        template_id: "settlement.village".into(),
+        what: "the natural villages bulk-entered by one registrar, 50 s apart".into(),
+    });
     records.extend(defective);
     Ok(SampleSet {
         records,
@@ -1097,13 +1206,14 @@ pub fn build(dir: &Path, kdf: KdfParams) -> Result<SamplesReport, OpsError> {
         .defects
         .iter()
         .filter(|d| implemented.contains(d.rule.as_str()))
-        .map(|d| {
+        .filter_map(|d| Some((d, d.record_id.clone()?)))
+        .map(|(d, id)| {
             let list: Vec<Value> = d
                 .paths
                 .iter()
                 .map(|p| json!({ "rule": d.rule, "path": p }))
                 .collect();
-            (d.record_id.clone(), Value::Array(list))
+            (id, Value::Array(list))
         })
         .collect();
     for (i, r) in set.records.iter().enumerate() {

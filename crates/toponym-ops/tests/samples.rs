@@ -39,7 +39,11 @@ fn the_survey_covers_every_template_with_valid_records_and_real_names() {
     let templates: BTreeSet<_> = set.records.iter().map(|r| r.template.id.clone()).collect();
     assert_eq!(templates.len(), catalog.templates().len());
     assert_eq!(templates.len(), 75);
-    let defective: BTreeSet<_> = set.defects.iter().map(|d| d.record_id.clone()).collect();
+    let defective: BTreeSet<_> = set
+        .defects
+        .iter()
+        .filter_map(|d| d.record_id.clone())
+        .collect();
     let mut problems = Vec::new();
     for r in set
         .records
@@ -109,7 +113,8 @@ fn each_defect_trips_its_rule_where_validation_implements_it() {
         if !implemented.contains(d.rule.as_str()) {
             continue;
         }
-        let found = validate_with(catalog, by_id[&d.record_id], &opts());
+        let Some(id) = &d.record_id else { continue };
+        let found = validate_with(catalog, by_id[id], &opts());
         assert!(
             found
                 .iter()
@@ -126,7 +131,11 @@ fn each_defect_trips_its_rule_where_validation_implements_it() {
 fn photos_carry_exif_position_and_time_of_their_record() {
     let set = generate().unwrap();
     assert!(!set.photos.is_empty());
-    let defective: BTreeSet<_> = set.defects.iter().map(|d| d.record_id.clone()).collect();
+    let defective: BTreeSet<_> = set
+        .defects
+        .iter()
+        .filter_map(|d| d.record_id.clone())
+        .collect();
     let photo_of: BTreeMap<String, &toponym_core::Record> = set
         .records
         .iter()
@@ -188,8 +197,8 @@ fn build_writes_files_and_a_survey_that_opens_with_the_demo_passphrase() {
     assert_eq!(again.records, report.records);
     assert_eq!(std::fs::read(&first[0]).unwrap(), one);
     assert_eq!(
-        report.open_entries, 0,
-        "every investigation entry is closed by a form or a reason"
+        report.open_entries, 1,
+        "every investigation entry is closed by a form or a reason but the C-8 defect"
     );
     let s = Store::open(&report.survey, &Passphrase::new(DEMO_PASSPHRASE)).unwrap();
     assert_eq!(s.count().unwrap() as usize, report.records);

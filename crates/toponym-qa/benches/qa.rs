@@ -147,7 +147,7 @@ fn main() {
         records: &records,
         list: &list,
         media: &media,
-        creations: &[],
+        changes: &[],
         has_store: true,
         catalog,
         refs: &refs,

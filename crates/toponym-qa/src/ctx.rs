@@ -190,15 +190,25 @@ pub struct MediaItem {
     pub exif_time: Option<String>,
 }
 
-/// When a record was first stored, by whom (from the audit log).
+/// One entry of the audit log as the bundle stage sees it: which record, when, by whom,
+/// and what (`*` for its creation, else `template`, `geometry` or `fields.<key>`).
 #[derive(Debug, Clone)]
-pub struct Creation {
+pub struct Change {
     /// The record.
     pub record_id: String,
     /// When (the store's clock).
     pub at: OffsetDateTime,
     /// The actor the store recorded.
     pub actor: String,
+    /// What changed: `*` (created), `template`, `geometry` or `fields.<key>`.
+    pub field: String,
+}
+
+impl Change {
+    /// Whether this entry is the record's creation.
+    pub fn is_creation(&self) -> bool {
+        self.field == "*"
+    }
 }
 
 /// A whole survey, for the bundle stage.
@@ -211,8 +221,8 @@ pub struct SurveyCtx<'a> {
     pub list: &'a [ListEntry],
     /// The media store.
     pub media: &'a [MediaItem],
-    /// Record creations from the audit log (empty if the caller has no log).
-    pub creations: &'a [Creation],
+    /// The audit log, oldest first (empty if the caller has no log).
+    pub changes: &'a [Change],
     /// Whether the caller supplied a media store and an audit log at all (a set of record
     /// files has neither; rules that need them then say "not checked").
     pub has_store: bool,

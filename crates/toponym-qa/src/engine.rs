@@ -85,7 +85,7 @@ pub struct SurveyInput<'a> {
     /// The media store.
     pub media: &'a [crate::ctx::MediaItem],
     /// Creations from the audit log.
-    pub creations: &'a [crate::ctx::Creation],
+    pub changes: &'a [crate::ctx::Change],
     /// Whether media and audit log were supplied (a survey file) or not (record files).
     pub has_store: bool,
     /// Templates.
@@ -306,7 +306,7 @@ impl Engine {
                 templates: &templates,
                 list: input.list,
                 media: input.media,
-                creations: input.creations,
+                changes: input.changes,
                 has_store: input.has_store,
                 catalog: input.catalog,
                 refs: input.refs,

@@ -25,7 +25,7 @@ pub mod text;
 pub(crate) mod testkit;
 
 pub use ctx::{
-    view, Creation, EntryCtx, GazetteerView, ListClosure, ListEntry, MediaItem, Options, RecordCtx,
+    view, Change, EntryCtx, GazetteerView, ListClosure, ListEntry, MediaItem, Options, RecordCtx,
     Refs, SurveyCtx,
 };
 pub use engine::{registry, rules, Engine, ProfileError, SurveyInput};

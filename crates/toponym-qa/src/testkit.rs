@@ -8,7 +8,7 @@ use toponym_core::{IdGenerator, Record, SeededIdGenerator};
 use toponym_forms::Catalog;
 
 use crate::{
-    Creation, Engine, ListEntry, MediaItem, Options, QaFinding, Refs, Report, Stage, SurveyInput,
+    Change, Engine, ListEntry, MediaItem, Options, QaFinding, Refs, Report, Stage, SurveyInput,
 };
 
 static SEED: AtomicU64 = AtomicU64::new(1);
@@ -47,12 +47,12 @@ pub fn survey(records: &[Record]) -> Report {
     survey_full(records, &[], &[], &[], false)
 }
 
-/// A bundle-stage run with an investigation list, media and creations.
+/// A bundle-stage run with an investigation list, media and changes.
 pub fn survey_full(
     records: &[Record],
     list: &[ListEntry],
     media: &[MediaItem],
-    creations: &[Creation],
+    changes: &[Change],
     has_store: bool,
 ) -> Report {
     let refs = Refs::default();
@@ -61,7 +61,7 @@ pub fn survey_full(
         records,
         list,
         media,
-        creations,
+        changes,
         has_store,
         catalog: Catalog::builtin(),
         refs: &refs,
@@ -77,7 +77,7 @@ pub fn survey_refs(records: &[Record], refs: &Refs) -> Report {
         records,
         list: &[],
         media: &[],
-        creations: &[],
+        changes: &[],
         has_store: false,
         catalog: Catalog::builtin(),
         refs,

@@ -53,6 +53,19 @@ pub struct AuditEntry {
     pub hash: String,
 }
 
+/// One audit entry without its values: which record, when, by whom, what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeSummary {
+    /// The record changed.
+    pub record_id: String,
+    /// When (from the store's clock), UTC.
+    pub at: OffsetDateTime,
+    /// Who.
+    pub actor: String,
+    /// `*` for creation, else `template`, `geometry` or `fields.<key>`.
+    pub field: String,
+}
+
 /// The outcome of checking the whole chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditVerification {
@@ -484,20 +497,26 @@ pub(crate) fn verify(conn: &Connection) -> Result<AuditVerification> {
 }
 
 /// The creation entry (`field = '*'`) of every record: (record id, when, actor).
-pub(crate) fn creations(conn: &Connection) -> Result<Vec<(String, OffsetDateTime, String)>> {
-    let mut stmt = conn
-        .prepare("SELECT record_id, at_us, actor FROM audit_log WHERE field = '*' ORDER BY seq")?;
+pub(crate) fn changes(conn: &Connection) -> Result<Vec<ChangeSummary>> {
+    let mut stmt =
+        conn.prepare("SELECT record_id, at_us, actor, field FROM audit_log ORDER BY seq")?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, i64>(1)?,
             r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, us, actor) = row?;
-        out.push((id, at_from_us(us), actor));
+        let (record_id, us, actor, field) = row?;
+        out.push(ChangeSummary {
+            record_id,
+            at: at_from_us(us),
+            actor,
+            field,
+        });
     }
     Ok(out)
 }

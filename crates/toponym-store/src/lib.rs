@@ -27,7 +27,7 @@ mod reference;
 mod rtree_pack;
 mod store;
 
-pub use audit::{AuditEntry, AuditVerification};
+pub use audit::{AuditEntry, AuditVerification, ChangeSummary};
 pub use error::StoreError;
 pub use export::{ExportLayer, ExportReport};
 pub use investigation::{Closure, InvestigationEntry, NewInvestigationEntry};

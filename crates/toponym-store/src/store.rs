@@ -1869,9 +1869,10 @@ impl Store {
         Ok(out)
     }
 
-    /// The creation entry of every record in the audit log: (record id, when, actor).
-    pub fn creations(&self) -> Result<Vec<(String, OffsetDateTime, String)>> {
-        audit::creations(&self.conn)
+    /// Every entry of the audit log without its values (record, when, actor, field), oldest
+    /// first.
+    pub fn changes(&self) -> Result<Vec<audit::ChangeSummary>> {
+        audit::changes(&self.conn)
     }
 
     /// Every audit entry of a record, oldest first.
