@@ -31,7 +31,7 @@ fn check(cx: &RecordCtx<'_>, p: &Prep<'_>, out: &mut Out<'_>) {
         return;
     };
     let p: &Params = p.get();
-    if p.township_and_above.iter().any(|t| *t == cx.template.id) {
+    if p.township_and_above.contains(&cx.template.id) {
         return;
     }
     let tpl = &cx.template.name_zh;
