@@ -5,7 +5,10 @@
 //!   TSCharacters: 臺 → 台, 縣 → 县), or
 //! - an eliminated variant of the parameter list (濬 → 浚, 塲 → 场),
 //!
-//! unless the county's `approved` list keeps it for that place. Keys of the table that are
+//! unless the `approved` list keeps it for that place (shipped: the township names of the
+//! 2023 统计用区划代码 that keep such a character, 洩湖, 濛江, 鮀江 …). A traditional form
+//! whose simplified form is not among the 8 105 is not folded (表外字不类推简化, 壠 → 垅);
+//! N-6 reports it as rare. Keys of the table that are
 //! themselves among the 8 105 standard characters (乾, 於, 徵, 昇 … 21 in all) are standard
 //! in some uses: they are folded only in context (the name already has other traditional
 //! forms, as in 長徵路, or it contains a word of `dual_words`), and never when they are
@@ -148,6 +151,11 @@ fn build(f: File) -> Folds {
     let mut dual = FxHashMap::default();
     for (&t, &s) in traditional() {
         if keep.contains(&t) {
+            continue;
+        }
+        if !std.contains_key(&s) {
+            // 表外字不类推简化: a simplified form outside the 8 105 is no standard either
+            // (壠 → 垅); N-6 reports such a character as rare.
             continue;
         }
         if std.contains_key(&t) {
@@ -366,5 +374,22 @@ mod tests {
         );
         assert_eq!(run(&elsewhere), 1);
         assert_eq!(run(&county("臺州")), 1);
+    }
+
+    #[test]
+    fn shipped_exceptions_and_characters_outside_the_table() {
+        let r = |name: &str, admin: &str| {
+            record(
+                "selfgov.village_committee",
+                json!({ "standard_name": name, "admin_areas": [admin] }),
+                None,
+            )
+        };
+        // 洩湖镇 (蓝田县) keeps 洩; so does a committee named after it, in that county only.
+        assert!(findings("N-5", &r("洩湖村委会", "610122101")).is_empty());
+        assert_eq!(findings("N-5", &r("洩湖村委会", "370902001")).len(), 1);
+        // 壠 → 垅, but 垅 is not among the 8 105: left to N-6.
+        assert!(findings("N-5", &r("大壠村委会", "370902001")).is_empty());
+        assert_eq!(findings("N-6", &r("大壠村委会", "370902001")).len(), 1);
     }
 }

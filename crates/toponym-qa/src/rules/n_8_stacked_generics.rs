@@ -8,7 +8,8 @@
 //!
 //! Generics of different kinds in a row are the normal way to name one feature after
 //! another and pass: 南湖小区社区居委会 (a committee named after its estate), 羊西村村委会
-//! (the committee of 羊西村), 解放路街道, 黑龙潭瀑布, 奈河河堤. Groups and repeats:
+//! (the committee of 羊西村), 解放路街道, 黑龙潭瀑布, 奈河河堤; so do the official 乌镇镇 and
+//! 津市市 (the place 乌镇 plus 镇: administrative generics are not in `repeat`). Groups and repeats:
 //! `schemas/qa/params/N-8.json`.
 
 use rustc_hash::FxHashSet;
@@ -166,6 +167,8 @@ mod tests {
             ("settlement.urban", "东城小区"),
             ("settlement.urban", "花园小区"),
             ("transport.bridge", "解放路桥"),
+            ("admin.township", "乌镇镇"),
+            ("admin.county", "津市市"),
         ] {
             assert_eq!(n(t, name), 0, "{name}");
         }
