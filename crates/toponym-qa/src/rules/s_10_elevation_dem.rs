@@ -124,7 +124,7 @@ mod tests {
 
     impl Elevation for Plane {
         fn elevation_m(&self, lon: f64, _lat: f64) -> Option<f64> {
-            (lon >= 116.0).then(|| 500.0 + (lon - 117.0) * 1000.0)
+            (lon >= 116.0).then_some(500.0 + (lon - 117.0) * 1000.0)
         }
         fn describe(&self) -> &str {
             "test plane"

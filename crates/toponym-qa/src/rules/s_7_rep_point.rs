@@ -135,7 +135,7 @@ fn check(cx: &RecordCtx<'_>, p: &Prep<'_>, out: &mut Out<'_>) {
             );
         }
     }
-    if p.seat_templates.iter().any(|t| *t == cx.template.id) {
+    if p.seat_templates.contains(&cx.template.id) {
         seat(cx, p, pt, out);
     }
 }
