@@ -28,6 +28,8 @@ pub struct Refs {
     pub base_points: FxHashMap<String, [f64; 2]>,
     /// Raster indexes of the outlines, built at first use (leave it at its default).
     pub index: OutlineIndex,
+    /// A digital elevation model, for S-10; `None` when none is loaded.
+    pub dem: Option<Box<dyn Elevation>>,
 }
 
 /// Raster indexes of `Refs::boundaries`, built at the first point-in-area test.
@@ -341,5 +343,23 @@ pub mod view {
     /// The record id as text.
     pub fn id(r: &Record) -> RecordId {
         r.record_id
+    }
+}
+
+/// An elevation source (a DEM), for the elevation check of S-10.
+pub trait Elevation: Send + Sync {
+    /// The ground elevation in metres (1985 national height datum) at a CGCS2000 point,
+    /// or `None` outside the model or on a void.
+    fn elevation_m(&self, lon: f64, lat: f64) -> Option<f64>;
+
+    /// What the model is (name, resolution, datum), for messages.
+    fn describe(&self) -> &str {
+        "DEM"
+    }
+}
+
+impl std::fmt::Debug for dyn Elevation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Elevation({})", self.describe())
     }
 }
