@@ -162,13 +162,13 @@ pub fn is_chinese_language(l: &str) -> bool {
 }
 
 /// Why the record's name is a minority-language name, if it is: its 语种 is not Chinese,
-/// or its 少数民族语书写 holds letters of a script other than Han (Tibetan, Uyghur, Mongolian,
-/// Yi, Zhuang in Latin letters …). Returns the language as given, or "少数民族语".
+/// or, with no 语种 given, its 少数民族语书写 holds letters of a script other than Han
+/// (Tibetan, Uyghur, Mongolian, Yi, Zhuang in Latin letters …). Returns the language as
+/// given, or "少数民族语". An explicit 语种 of 汉语 wins over the script field (bilingual
+/// areas may write a Chinese name in the local script too).
 pub fn minority_language<'a>(cx: &RecordCtx<'a>) -> Option<&'a str> {
     if let Some(l) = cx.text("language") {
-        if !is_chinese_language(l) {
-            return Some(l);
-        }
+        return (!is_chinese_language(l)).then_some(l);
     }
     let script = cx.text("minority_name")?;
     script
@@ -254,8 +254,9 @@ pub fn digit_runs(s: &str) -> impl Iterator<Item = &str> + Clone {
         .filter(|r| !r.is_empty())
 }
 
-/// Whether a name (as typed, full-width digits allowed) contains `token` literally
-/// (case-insensitive): a code or number of the name itself (1203高地, G104国道).
+/// Whether a name (as typed, full-width digits and letters allowed) has `token` as one of
+/// its runs of ASCII letters and digits (case-insensitive): a code or number of the name
+/// itself (1203高地, G104国道). Allocation-free.
 pub fn name_has_literal(name: &str, token: &str) -> bool {
     let fold = |c: char| match c {
         '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
@@ -263,22 +264,25 @@ pub fn name_has_literal(name: &str, token: &str) -> bool {
         'ａ'..='ｚ' => char::from(b'a' + (c as u32 - 'ａ' as u32) as u8),
         _ => c.to_ascii_lowercase(),
     };
-    let t: &[u8] = token.as_bytes();
-    if t.is_empty() || !token.is_ascii() {
+    if token.is_empty() || !token.is_ascii() {
         return false;
     }
-    let chars: Vec<char> = name.chars().map(fold).collect();
-    let alnum = |i: Option<&char>| i.is_some_and(|c| c.is_ascii_alphanumeric());
-    (0..=chars.len().saturating_sub(t.len()))
-        .filter(|&i| i + t.len() <= chars.len())
-        .any(|i| {
-            chars[i..i + t.len()]
-                .iter()
-                .zip(t)
-                .all(|(&c, &b)| c == char::from(b.to_ascii_lowercase()))
-                && !alnum(i.checked_sub(1).and_then(|j| chars.get(j)))
-                && !alnum(chars.get(i + t.len()))
-        })
+    // The name's maximal runs of ASCII letters and digits (after folding), one by one.
+    let mut run = name.chars().map(fold).peekable();
+    loop {
+        while run.next_if(|c| !c.is_ascii_alphanumeric()).is_some() {}
+        if run.peek().is_none() {
+            return false;
+        }
+        let mut t = token.bytes().map(|b| char::from(b.to_ascii_lowercase()));
+        let mut same = true;
+        while let Some(c) = run.next_if(|c| c.is_ascii_alphanumeric()) {
+            same &= t.next() == Some(c);
+        }
+        if same && t.next().is_none() {
+            return true;
+        }
+    }
 }
 
 /// Whether two romanised texts have the same letters (tones, case, apostrophes and word

@@ -3,8 +3,8 @@
 //!
 //! Two cases:
 //! 1. The record is a minority-language name — its 语种 (`language`) is not Chinese, or its
-//!    少数民族语书写 (`minority_name`) is written in a script other than Han (Tibetan, Uyghur,
-//!    Mongolian, Yi, Zhuang Latin …) — and its 罗马字母拼写 is what the Mandarin generator
+//!    语种 is blank and its 少数民族语书写 (`minority_name`) is written in a script other than
+//!    Han (Tibetan, Uyghur, Mongolian, Yi, Zhuang Latin …) — and its 罗马字母拼写 is what the Mandarin generator
 //!    makes of the Chinese characters (compared with tones, case, apostrophes and word
 //!    breaks aside). A name with an official transliteration in
 //!    schemas/romanisation/transliterations.tsv is generated in that form, and so passes.
@@ -25,7 +25,7 @@ pub(crate) static RULE: Rule = Rule {
     basis: "std",
     title_zh: "少数民族语地名音译",
     title_en: "Minority-language names transliterated",
-    checks: "fields.roman: for a minority-language name (语种 not Chinese, or 少数民族语书写 in a non-Han script) it is not the Mandarin generator's output for the Chinese characters (tones, case, apostrophes and spaces aside); for a name with an official transliteration (schemas/romanisation/transliterations.tsv) it is that form.",
+    checks: "fields.roman: for a minority-language name (语种 not Chinese, or no 语种 and 少数民族语书写 in a non-Han script) it is not the Mandarin generator's output for the Chinese characters (tones, case, apostrophes and spaces aside); for a name with an official transliteration (schemas/romanisation/transliterations.tsv) it is that form.",
     prepare: None,
     check: Check::Record(check),
 };
@@ -104,7 +104,9 @@ mod tests {
         // The script field alone marks the name as Tibetan.
         let f = json!({"standard_name": "珠穆朗玛峰", "minority_name": "ཇོ་མོ་གླང་མ", "roman": "Zhumulangma Feng"});
         assert_eq!(codes("terrain.peak", f), ["roman.minority_mandarin"]);
-        // Near miss: a Chinese name, read in Mandarin.
+        // Near misses: a Chinese name read in Mandarin; an explicit 汉语 with a script form.
+        let f = json!({"standard_name": "珠穆朗玛峰", "language": "汉语", "minority_name": "ཇོ་མོ་གླང་མ", "roman": "Zhumulangma Feng"});
+        assert!(codes("terrain.peak", f).is_empty());
         let f = json!({"standard_name": "泰山", "language": "汉语", "roman": "Tài Shān"});
         assert!(codes("terrain.peak", f).is_empty());
     }

@@ -62,7 +62,8 @@ pub(crate) fn placement_ok(c: &Cand<'_>) -> bool {
     } else {
         c.plain
     };
-    let idx = |b: usize| base[..b].chars().count();
+    // `plain` is ASCII (ü written v): byte offsets are letter indexes.
+    let idx = |b: usize| b;
     let expected = if let Some(b) = base.find('a') {
         Some(idx(b))
     } else if let Some(b) = base.find('e') {
@@ -72,7 +73,7 @@ pub(crate) fn placement_ok(c: &Cand<'_>) -> bool {
     } else {
         base.char_indices()
             .rev()
-            .find(|(_, ch)| matches!(ch, 'i' | 'o' | 'u' | 'ü'))
+            .find(|(_, ch)| matches!(ch, 'i' | 'o' | 'u' | 'v'))
             .map(|(b, _)| idx(b))
     };
     // A syllable without a vowel (m, n, ng, hm) carries its mark on the consonant.
@@ -85,24 +86,22 @@ enum Problem {
 }
 
 fn word_problem(w: &str, toned: bool, neutral: &Neutral) -> Option<Problem> {
+    let neutral_ok = |c: &Cand<'_>| {
+        c.marks == 1 || {
+            let b = if c.erhua { &c.plain[..c.plain.len() - 1] } else { c.plain };
+            neutral.0.contains(b)
+        }
+    };
+    // The common case first: one pass accepts a well-toned (or toneless) word.
+    if cover(w, |c| c.marks <= 1 && placement_ok(c) && (!toned || neutral_ok(c))).is_some() {
+        return None;
+    }
     // Not a pinyin word at all: not ours.
     cover(w, |c| c.marks <= 1)?;
     if cover(w, |c| c.marks <= 1 && placement_ok(c)).is_none() {
         return Some(Problem::Invalid(w.to_owned()));
     }
-    if toned {
-        let full = cover(w, |c| {
-            c.marks == 1
-                || (c.marks == 0 && {
-                    let b = if c.erhua { &c.plain[..c.plain.len() - 1] } else { c.plain };
-                    neutral.0.contains(b)
-                })
-        });
-        if full.is_none() {
-            return Some(Problem::HalfToned(w.to_owned()));
-        }
-    }
-    None
+    toned.then(|| Problem::HalfToned(w.to_owned()))
 }
 
 fn check(cx: &RecordCtx<'_>, p: &Prep<'_>, out: &mut Out<'_>) {
@@ -111,11 +110,12 @@ fn check(cx: &RecordCtx<'_>, p: &Prep<'_>, out: &mut Out<'_>) {
     }
     let neutral = p.get::<Neutral>();
     let fields = [("roman", cx.text("roman")), ("roman_generic", cx.text("roman_generic"))];
-    let toned = |s: Option<&str>| s.map(tone_marks).unwrap_or(0) > 0;
+    let mut toned = [false; 2];
     let letters = |s: Option<&str>| s.is_some_and(|s| s.chars().any(|c| c.is_alphabetic()));
-    for (key, s) in fields {
+    for (k, (key, s)) in fields.into_iter().enumerate() {
         let Some(s) = s else { continue };
         let t = tone_marks(s) > 0;
+        toned[k] = t;
         for w in roman_words(s) {
             match word_problem(w, t, neutral) {
                 None => {}
@@ -152,7 +152,7 @@ fn check(cx: &RecordCtx<'_>, p: &Prep<'_>, out: &mut Out<'_>) {
         }
     }
     let (r, g) = (fields[0].1, fields[1].1);
-    if letters(r) && letters(g) && toned(r) != toned(g) {
+    if toned[0] != toned[1] && letters(r) && letters(g) {
         let (r, g) = (r.unwrap_or(""), g.unwrap_or(""));
         out.emit(
             "fields.roman_generic",
