@@ -16,6 +16,7 @@ mod grid;
 pub mod out;
 pub mod profile;
 pub mod report;
+pub mod romanised;
 pub mod rule;
 mod rules;
 pub mod syllables;
