@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Brief fuzzing of record import for CI (issue 12): installs cargo-fuzz if missing, seeds
+# Brief fuzzing of record import and the QA engine for CI (issue 12): installs cargo-fuzz if missing, seeds
 # each target's corpus from the sample and fixture records, and runs every target for
 # FUZZ_SECONDS (default 30) on stable Rust (`-s none`: no sanitizer, which needs nightly).
 # The fuzz crate builds into its own target directory, fuzz/target (a full release build
@@ -8,7 +8,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
+install_apt_packages
 ensure_cargo
+# The fuzz build links Debian's libcrypto (libssl-dev) instead of building OpenSSL from
+# source for SQLCipher: openssl-sys honours OPENSSL_NO_VENDOR even with its `vendored`
+# feature. The product binaries keep the vendored OpenSSL; this only makes the fuzz build
+# (its own target directory, fuzz/target) cheaper for CI.
+export OPENSSL_NO_VENDOR=1
 
 SECONDS_PER_TARGET="${FUZZ_SECONDS:-30}"
 TARGETS=(record_import validate)

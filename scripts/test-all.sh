@@ -27,6 +27,9 @@ cargo deny --offline --log-level error check
 step "cargo test (workspace)"
 cargo nextest run --workspace --locked --no-fail-fast
 
+step "fuzzing record import and the QA engine, briefly (scripts/fuzz-smoke.sh)"
+FUZZ_SECONDS="${FUZZ_SECONDS:-30}" bash scripts/fuzz-smoke.sh
+
 step "end-to-end tests of the app window"
 bash scripts/e2e.sh
 

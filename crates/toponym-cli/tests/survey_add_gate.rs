@@ -93,7 +93,7 @@ fn unknown_template_is_exit_2_with_closest_ids_and_nothing_is_stored() {
         "good.json",
         &sample("250-settlement.mining.json"),
     );
-    let mut bad = sample("312-transport.bridge.json");
+    let mut bad = sample("437-transport.bridge.json");
     bad["template"]["id"] = Value::String("transport.brige".into());
     let bad = write(dir.path(), "bad.json", &bad);
     let out = toponym(&["survey", "add", &db, &good, &bad]);
@@ -133,7 +133,7 @@ fn a_draft_with_errors_is_stored_and_a_complete_record_with_errors_stops_the_bat
     let dir = tempfile::tempdir().unwrap();
     let db = new_survey(dir.path());
     // 309 lacks 所在(跨)行政区 (C-1, a BLOCKER): fine in a draft, not in a complete record.
-    let defective = sample("309-settlement.urban.json");
+    let defective = sample("434-settlement.urban.json");
     let clean = with_status(sample("250-settlement.mining.json"), "complete");
 
     // Complete + ERROR in the same batch as a clean complete record: nothing is stored.

@@ -55,9 +55,14 @@ pub fn builtin_refs() -> Refs {
             current.insert(div.short_code.clone());
         }
     }
-    if let Ok(e) = builtin::taian_2016() {
-        for u in e.units.values() {
-            if let Some(p) = u.point {
+    // Base points: the 2016 centres, only for codes that still name the same unit in the
+    // 2021 edition (a code reassigned to another committee would place it kilometres off).
+    if let (Ok(old), new) = (builtin::taian_2016(), builtin::taian_2021()) {
+        for u in old.units.values() {
+            let same = new.as_ref().map_or(true, |n| {
+                n.units.get(&u.code).is_some_and(|v| v.name == u.name)
+            });
+            if let (Some(p), true) = (u.point, same) {
                 refs.base_points.insert(u.code.clone(), p);
             }
         }

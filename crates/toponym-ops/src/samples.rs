@@ -224,6 +224,77 @@ fn romanise(name: &str, specific: &str, generic: &str, template: &str) -> (Strin
     }
 }
 
+/// The readings a registrar confirmed (读音特例, one syllable per character) when the
+/// engine asks for confirmation of a polyphone; `None` when it does not.
+fn confirmed_readings(name: &str, specific: &str, generic: &str, template: &str) -> Option<String> {
+    let seg = (!generic.is_empty()).then_some((specific, generic));
+    let req = Request {
+        template_id: Some(template),
+        segmentation: seg,
+        ..Request::new(name)
+    };
+    let ro = Romaniser::builtin();
+    let Outcome::Romanised { flags, .. } = ro.romanise(&req) else {
+        return None;
+    };
+    if !flags.iter().any(|f| f.rule == "R-4") {
+        return None;
+    }
+    let readings = ro.explain(&req)?;
+    Some(
+        readings
+            .iter()
+            .map(|r| r.pinyin.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
+/// Shrinks a generated line or polygon around its point until it lies inside the
+/// county it lists (generated shapes near the county line would otherwise cross it, S-4),
+/// and keeps 起点/止点 and 四至 in step.
+fn fit_inside(bounds: &Boundaries, r: &mut Record) {
+    let in_county = r
+        .fields
+        .get("admin_areas")
+        .and_then(Value::as_array)
+        .is_some_and(|a| a.iter().any(|c| c.as_str() == Some(COUNTY)));
+    let Some(p) = r.rep_point().filter(|_| in_county) else {
+        return;
+    };
+    let Some(kind) = (match &r.geometry {
+        Some(Geometry::LineString(_)) => Some(GeometryKind::Line),
+        Some(Geometry::Polygon(_)) => Some(GeometryKind::Polygon),
+        _ => None,
+    }) else {
+        return;
+    };
+    let inside = |g: &Geometry| {
+        g.positions()
+            .all(|q| bounds.within(COUNTY, *q, 0.0).unwrap_or(true))
+    };
+    if r.geometry.as_ref().is_some_and(inside) {
+        return;
+    }
+    for scale in [0.5, 0.25, 0.1, 0.05] {
+        let g = scaled_geometry(kind, p, scale);
+        if inside(&g) || scale == 0.05 {
+            if let Geometry::LineString(l) = &g {
+                r.fields.insert("start_point".into(), json!(l[0]));
+                r.fields.insert("end_point".into(), json!(l[l.len() - 1]));
+            }
+            if let Some([w, s, e, n]) = g.bbox() {
+                r.fields.insert(
+                    "extent".into(),
+                    json!([round6(w), round6(s), round6(e), round6(n)]),
+                );
+            }
+            r.geometry = Some(g);
+            return;
+        }
+    }
+}
+
 /// A value for a template-specific field, by its definition.
 fn field_value(
     def: &FieldDef,
@@ -325,7 +396,28 @@ fn field_value(
 }
 
 fn geometry_for(kind: GeometryKind, p: LonLat) -> Geometry {
-    let d = 0.002;
+    scaled_geometry(kind, p, 1.0)
+}
+
+/// A generated shape around `p`, `scale` times the usual size (≈ 200 m), rounded to 6
+/// decimals.
+fn scaled_geometry(kind: GeometryKind, p: LonLat, scale: f64) -> Geometry {
+    let g = scaled_geometry_raw(kind, p, scale);
+    match g {
+        Geometry::LineString(l) => {
+            Geometry::LineString(l.iter().map(|q| [round6(q[0]), round6(q[1])]).collect())
+        }
+        Geometry::Polygon(rs) => Geometry::Polygon(
+            rs.iter()
+                .map(|r| r.iter().map(|q| [round6(q[0]), round6(q[1])]).collect())
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+fn scaled_geometry_raw(kind: GeometryKind, p: LonLat, scale: f64) -> Geometry {
+    let d = 0.002 * scale;
     match kind {
         GeometryKind::Point => Geometry::Point(p),
         GeometryKind::Line => Geometry::LineString(vec![
@@ -529,6 +621,9 @@ impl Ctx<'_> {
             f.insert("generic_part".into(), json!(generic));
         }
         f.insert("roman".into(), json!(roman));
+        if let Some(readings) = confirmed_readings(&name, specific, generic, template) {
+            f.insert("roman_override".into(), json!(readings));
+        }
         if !roman_generic.is_empty() {
             f.insert("roman_generic".into(), json!(roman_generic));
         }
@@ -622,12 +717,21 @@ impl Ctx<'_> {
         for (k, v) in extra {
             r.fields.insert(k, v);
         }
+        // The part in the county is never longer than the whole (L-3).
+        if let (Some(all), Some(part)) = (
+            r.fields.get("length_km").and_then(Value::as_f64),
+            r.fields.get("length_in_county_km").and_then(Value::as_f64),
+        ) {
+            if part > all {
+                r.fields.insert("length_in_county_km".into(), json!(all));
+            }
+        }
         // Sub-type enums (国道/省道, 主干路 …) select the class code.
         let code = self.catalog.class_code_for(t, &r);
         r.fields.insert("class_code".into(), json!(code));
         if t.photo_required.is_some() {
             let shot = base - time::Duration::minutes(20);
-            let file_name = format!("{name}1.jpg");
+            let file_name = format!("{name}-{:03}.jpg", i + 1);
             let bytes = make_photo(SAMPLE_SEED ^ i as u64, point, shot)?;
             let sha = hex::encode(Sha256::digest(&bytes));
             r.fields.insert(
@@ -745,6 +849,16 @@ pub fn generate() -> Result<SampleSet, OpsError> {
             "admin.county" => vec!["370900".to_owned()],
             _ => vec![COUNTY.to_owned()],
         };
+        // Administrative areas are placed at their seats (S-7), from the 2016 centres.
+        let seat = match *template {
+            "admin.province" => Some("370000000000"),
+            "admin.prefecture" => Some("370900000000"),
+            "admin.county" => Some("370902000000"),
+            _ => None,
+        }
+        .and_then(|c| old.units.get(c))
+        .and_then(|u| u.point);
+        let point = seat.map(|p| [round6(p[0]), round6(p[1])]).unwrap_or(point);
         match *template {
             "admin.province" => {
                 extra.insert("division_code".into(), json!("370000"));
@@ -770,24 +884,35 @@ pub fn generate() -> Result<SampleSet, OpsError> {
         "remarks".into(),
         json!("几何为 Natural Earth 10m 河流中心线（山东段，WGS84 视同 CGCS2000），非实测。"),
     );
+    // Its 定位点 is the vertex of the line nearest to 东平县's stretch, read from the map.
+    let near = river
+        .geometry
+        .positions()
+        .map(|q| [round6(q[0]), round6(q[1])])
+        .find(|q| bounds.within("370923", *q, 0.0) == Some(true))
+        .unwrap_or([116.2, 36.1]);
     let mut huang = cx.record(
         "water.river",
         "黄",
         "河",
-        [116.2, 36.1],
+        near,
         vec!["370923".to_owned()],
         "不变",
         extra,
         &refs,
     )?;
     huang.geometry = Some(river.geometry.clone());
+    huang.fields.insert("survey_method".into(), json!("图解"));
+    huang.fields.insert("position_source".into(), json!("资料"));
+    let r6 = |q: Option<&LonLat>| q.map(|q| [round6(q[0]), round6(q[1])]);
     huang.fields.insert(
         "start_point".into(),
-        json!(river.geometry.positions().next()),
+        json!(r6(river.geometry.positions().next())),
     );
-    huang
-        .fields
-        .insert("end_point".into(), json!(river.geometry.positions().last()));
+    huang.fields.insert(
+        "end_point".into(),
+        json!(r6(river.geometry.positions().last())),
+    );
     if let Some([w, s, e, n]) = river.geometry.bbox() {
         huang.fields.insert("extent".into(), json!([w, s, e, n]));
     }
@@ -817,7 +942,27 @@ pub fn generate() -> Result<SampleSet, OpsError> {
             "sources".into(),
             json!([{ "kind": "一普成果", "detail": "《泰安市地名志》（1988年）" }, { "kind": "实地调查", "detail": format!("{BULK_REGISTRAR}据一普地名录补录（示例数据，由 toponym samples build 生成）") }]),
         );
-        let q = [round6(p[0] + 0.001), round6(p[1] + 0.001)];
+        // Next to the committee's seat, on the side that keeps its outline in the county.
+        let q = [
+            (0.001, 0.001),
+            (-0.001, -0.001),
+            (0.001, -0.001),
+            (-0.001, 0.001),
+            (0.0, 0.0),
+        ]
+        .into_iter()
+        .map(|(dx, dy)| [round6(p[0] + dx), round6(p[1] + dy)])
+        .find(|q| {
+            [
+                (-0.003, -0.003),
+                (0.003, 0.003),
+                (-0.003, 0.003),
+                (0.003, -0.003),
+            ]
+            .iter()
+            .all(|(dx, dy)| bounds.within(COUNTY, [q[0] + dx, q[1] + dy], 0.0) == Some(true))
+        })
+        .unwrap_or([round6(p[0]), round6(p[1])]);
         let r = cx.record(
             "settlement.village",
             &spec,
@@ -829,6 +974,9 @@ pub fn generate() -> Result<SampleSet, OpsError> {
             &refs,
         )?;
         records.push(r);
+    }
+    for r in records.iter_mut() {
+        fit_inside(&bounds, r);
     }
     let valid = records.len();
     // 3. Deliberately defective records, each a copy of a valid one with one fault.

@@ -66,6 +66,16 @@ impl<'a> Out<'a> {
         self.push(record, path.into(), message);
     }
 
+    /// An INFO note on the record being checked, beside the rule's own severity (a rule
+    /// whose catalogue entry says "noted (INFO)" for a milder case, as S-9 does).
+    pub fn emit_note(&mut self, path: impl Into<String>, message: Message) {
+        let record = self.record;
+        self.push(record, path.into(), message);
+        if let Some(f) = self.findings.last_mut() {
+            f.severity = Severity::Info;
+        }
+    }
+
     /// A finding on a named record (bundle stage).
     pub fn emit_for(&mut self, record: RecordId, path: impl Into<String>, message: Message) {
         self.push(Some(record), path.into(), message);

@@ -29,31 +29,52 @@ pub fn toneless(w: &str) -> String {
 
 /// Every way to split `w` (toneless, lower case, no apostrophes) into syllables, as the
 /// byte offsets where syllables start (after the first); at most `limit` splits.
+///
+/// Positions from which no split reaches the end are remembered, so a long word that
+/// cannot be split (untrusted input: `aaaa…x`) costs O(length × 7) instead of exponential
+/// backtracking; with the `limit`, the whole search is O(length × 7 × limit).
 pub fn splits(w: &str, limit: usize) -> Vec<Vec<usize>> {
-    fn go(w: &str, at: usize, cur: &mut Vec<usize>, out: &mut Vec<Vec<usize>>, limit: usize) {
-        if out.len() >= limit {
+    struct Search<'a> {
+        w: &'a str,
+        limit: usize,
+        dead: Vec<bool>,
+        cur: Vec<usize>,
+        out: Vec<Vec<usize>>,
+    }
+    fn go(s: &mut Search<'_>, at: usize) {
+        if s.out.len() >= s.limit || s.dead[at] {
             return;
         }
-        if at == w.len() {
-            out.push(cur.clone());
+        if at == s.w.len() {
+            s.out.push(s.cur.clone());
             return;
         }
-        for end in (at + 1..=w.len().min(at + 7)).rev() {
-            if !w.is_char_boundary(end) || !is_syllable(&w[at..end]) {
+        let before = s.out.len();
+        for end in (at + 1..=s.w.len().min(at + 7)).rev() {
+            if !s.w.is_char_boundary(end) || !is_syllable(&s.w[at..end]) {
                 continue;
             }
             if at > 0 {
-                cur.push(at);
+                s.cur.push(at);
             }
-            go(w, end, cur, out, limit);
+            go(s, end);
             if at > 0 {
-                cur.pop();
+                s.cur.pop();
             }
         }
+        if s.out.len() == before {
+            s.dead[at] = true;
+        }
     }
-    let mut out = Vec::new();
-    go(w, 0, &mut Vec::new(), &mut out, limit);
-    out
+    let mut s = Search {
+        w,
+        limit,
+        dead: vec![false; w.len() + 1],
+        cur: Vec::new(),
+        out: Vec::new(),
+    };
+    go(&mut s, 0);
+    s.out
 }
 
 /// Tone-marked vowels in a word (one per toned syllable).
@@ -222,6 +243,14 @@ pub fn cover_plain(word: &str) -> Option<(u8, u8)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unsplittable_long_word_is_cheap() {
+        // 4 000 'a's and an 'x': exponential backtracking would never finish.
+        let w = format!("{}x", "a".repeat(4000));
+        assert!(splits(&w, 64).is_empty());
+        assert_eq!(splits(&"a".repeat(50), 64).len(), 1);
+    }
 
     #[test]
     fn splits_a_word() {

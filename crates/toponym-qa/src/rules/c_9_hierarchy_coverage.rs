@@ -161,7 +161,7 @@ mod tests {
         };
         let t = record("admin.township", json!({"standard_name": "岱庙街道", "division_code": "370902001",
             "admin_areas": ["370902"]}), None);
-        let rep = survey_refs(&[t.clone()], &refs);
+        let rep = survey_refs(std::slice::from_ref(&t), &refs);
         let f: Vec<_> = rep.of_rule("C-9").collect();
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].path, "township:370902002");

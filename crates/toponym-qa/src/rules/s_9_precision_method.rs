@@ -19,10 +19,10 @@
 //! Checked: 定位点 and, on lines, 起点坐标 and 止点坐标. Points outside China are S-1's.
 
 use serde::Deserialize;
-use toponym_core::{Message, Severity};
+use toponym_core::Severity;
 
 use crate::rules::s_6_extent_bbox::numbers;
-use crate::{msg, parse_params, view, Check, Out, Prep, QaFinding, RecordCtx, Rule, Stage};
+use crate::{msg, parse_params, view, Check, Out, Prep, RecordCtx, Rule, Stage};
 
 pub(crate) static RULE: Rule = Rule {
     id: "S-9",
@@ -131,21 +131,9 @@ fn check(cx: &RecordCtx<'_>, p: &Prep<'_>, out: &mut Out<'_>) {
                 ),
             )
             .with("decimals", format!("{dx},{dy}"));
-            note(out, format!("fields.{key}"), m);
+            out.emit_note(format!("fields.{key}"), m);
         }
     }
-}
-
-/// An INFO note of this rule (the catalogue's "noted (INFO)"), beside its WARNINGs.
-fn note(out: &mut Out<'_>, path: String, message: Message) {
-    out.findings.push(QaFinding {
-        rule: Some(out.rule.id.to_owned()),
-        severity: Severity::Info,
-        stage: out.rule.stage,
-        record_id: out.record.map(|r| r.to_string()),
-        path,
-        message,
-    });
 }
 
 #[cfg(test)]
