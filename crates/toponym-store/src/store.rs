@@ -154,8 +154,8 @@ enum WriteGate {
     /// Opened read-only (read-only media or permissions): every write is refused.
     ReadOnly,
     /// `PRAGMA quick_check` runs on its own connection and thread; the first write waits
-    /// for it.
-    Pending(std::thread::JoinHandle<std::result::Result<(), String>>),
+    /// for it, and dropping the store interrupts and joins it.
+    Pending(QuickCheck),
     /// The file passed (or was just created).
     Open,
     /// The file failed its quick check: every write is refused.
@@ -462,17 +462,61 @@ fn writable(path: &Path) -> bool {
     file_ok && dir_ok
 }
 
-/// Runs `PRAGMA quick_check` on a connection of its own, on a thread of its own.
-fn start_quick_check(
-    path: &Path,
-    key: &DerivedKey,
-) -> std::thread::JoinHandle<std::result::Result<(), String>> {
-    let (path, key) = (path.to_owned(), key.clone());
-    std::thread::spawn(move || quick_check_now(&path, &key))
+/// A `PRAGMA quick_check` running on a connection and a thread of its own.
+///
+/// The thread must never outlive the store: a process that exits while it is inside
+/// SQLCipher races the exit handlers of OpenSSL (they free what the thread is using; seen
+/// as a rare segfault of `toponym survey add` exiting 1 right after opening). Dropping it
+/// interrupts the check (`sqlite3_interrupt`) and joins the thread.
+struct QuickCheck {
+    thread: Option<std::thread::JoinHandle<std::result::Result<(), String>>>,
+    interrupt: Option<rusqlite::InterruptHandle>,
 }
 
-fn quick_check_now(path: &Path, key: &DerivedKey) -> std::result::Result<(), String> {
-    let conn = connect(path, key, Mode::ReadWrite).map_err(|e| e.to_string())?;
+impl QuickCheck {
+    /// Waits for the outcome.
+    fn join(mut self) -> std::thread::Result<std::result::Result<(), String>> {
+        self.interrupt = None;
+        match self.thread.take() {
+            Some(t) => t.join(),
+            None => Ok(Err("the quick check did not start".into())),
+        }
+    }
+}
+
+impl Drop for QuickCheck {
+    fn drop(&mut self) {
+        if let Some(i) = self.interrupt.take() {
+            i.interrupt();
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Starts `PRAGMA quick_check` on a connection of its own, on a thread of its own.
+fn start_quick_check(path: &Path, key: &DerivedKey) -> QuickCheck {
+    match connect(path, key, Mode::ReadWrite) {
+        Ok(conn) => {
+            let interrupt = Some(conn.get_interrupt_handle());
+            let thread = std::thread::spawn(move || quick_check_now(&conn));
+            QuickCheck {
+                thread: Some(thread),
+                interrupt,
+            }
+        }
+        Err(e) => {
+            let e = e.to_string();
+            QuickCheck {
+                thread: Some(std::thread::spawn(move || Err(e))),
+                interrupt: None,
+            }
+        }
+    }
+}
+
+fn quick_check_now(conn: &Connection) -> std::result::Result<(), String> {
     let mut stmt = conn
         .prepare("PRAGMA quick_check")
         .map_err(|e| format!("quick check failed: {e}"))?;
@@ -1645,10 +1689,13 @@ impl Store {
         }
         if pending {
             // An upgrade writes: the file must be sound first.
-            quick_check_now(path, key).map_err(|detail| StoreError::Damaged {
-                path: path.to_owned(),
-                detail,
-            })?;
+            connect(path, key, Mode::ReadWrite)
+                .map_err(|e| e.to_string())
+                .and_then(|conn| quick_check_now(&conn))
+                .map_err(|detail| StoreError::Damaged {
+                    path: path.to_owned(),
+                    detail,
+                })?;
             store.gate = WriteGate::Open;
             migrate::apply(&mut store.conn, now_us(store.clock.as_ref()))
                 .map_err(|e| e.in_file(path))?;

@@ -356,3 +356,30 @@ fn a_survey_on_read_only_media_opens_read_only() {
     drop(store);
     assert!(!ro.path.join("s.toponym-wal").exists());
 }
+
+/// Threads of this process (Linux: /proc/self/task).
+fn threads() -> usize {
+    fs::read_dir("/proc/self/task")
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+#[test]
+fn no_background_thread_outlives_the_store() {
+    // The open's quick check and the checkpointer run on threads of their own; a process
+    // that exits while one of them is inside SQLCipher races OpenSSL's exit handlers (a
+    // segfault of `toponym survey add` exiting 1 right after opening). Dropping the store
+    // must end them all.
+    let (survey, store) = survey_with_records(2_000);
+    drop(store);
+    let before = threads();
+    for _ in 0..5 {
+        let s = Store::open(&survey.path, &pass()).unwrap();
+        assert!(
+            threads() > before,
+            "the open starts its quick check and checkpointer"
+        );
+        drop(s);
+        assert_eq!(threads(), before, "a thread of the store outlived it");
+    }
+}
