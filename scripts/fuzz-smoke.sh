@@ -28,7 +28,8 @@ seed_corpus() {
     local f
     for f in samples/records/*.json samples/taishan/records/*.json \
       crates/*/tests/fixtures/*.json crates/*/tests/golden/*/*.json fuzz/regressions/*; do
-      [ -f "$f" ] && cp "$f" "$dir/$(echo "$f" | tr '/' '_')"
+      # (an `if`, not `[ … ] && cp`: under `set -e` a last unmatched glob ended the script)
+      if [ -f "$f" ]; then cp "$f" "$dir/$(echo "$f" | tr '/' '_')"; fi
     done
   fi
 }
