@@ -28,6 +28,14 @@ pub fn record(template: &str, fields: Value, geometry: Option<Value>) -> Record 
     serde_json::from_value(v).expect("test record parses")
 }
 
+/// Reference data holding only the shipped county outlines of 泰安市 (S-3, S-4).
+pub fn taian_outlines() -> Refs {
+    Refs {
+        boundaries: vec![toponym_reference::builtin::taian_boundaries().expect("outlines")],
+        ..Refs::default()
+    }
+}
+
 /// The findings of one rule on one record (record stage, default profile).
 pub fn findings(rule: &str, r: &Record) -> Vec<QaFinding> {
     findings_with(rule, r, &Refs::default())

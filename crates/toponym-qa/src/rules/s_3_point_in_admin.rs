@@ -106,10 +106,7 @@ mod tests {
     use serde_json::json;
 
     fn refs() -> Refs {
-        Refs {
-            boundaries: vec![toponym_reference::builtin::taian_boundaries().expect("outlines")],
-            ..Refs::default()
-        }
+        crate::testkit::taian_outlines()
     }
 
     fn school(lon: f64, lat: f64, areas: &[&str]) -> toponym_core::Record {

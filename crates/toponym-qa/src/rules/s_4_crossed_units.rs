@@ -220,10 +220,7 @@ mod tests {
     use serde_json::json;
 
     fn refs() -> Refs {
-        Refs {
-            boundaries: vec![toponym_reference::builtin::taian_boundaries().expect("outlines")],
-            ..Refs::default()
-        }
+        crate::testkit::taian_outlines()
     }
 
     fn inside(refs: &Refs, code: &str) -> [f64; 2] {
