@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use tauri::http::{Request, Response, StatusCode};
-use toponym_ops::app::dto::BasemapDto;
-use toponym_ops::app::{self, AppError, BasemapSource, MbTiles};
+use toponym_desktop::dto::BasemapDto;
+use toponym_desktop::{self as app, AppError, BasemapSource, MbTiles};
 
 /// Files registered in this session, by the name used in their URL.
 #[derive(Default)]

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use tauri::State;
-use toponym_ops::app::dto::*;
-use toponym_ops::app::{self, AppError, Session};
+use toponym_desktop::dto::*;
+use toponym_desktop::{self as app, AppError, Session};
 
 mod basemap;
 mod trace;

@@ -1,5 +1,5 @@
 //! The write loops that `cargo xtask soak` kills with SIGKILL where no CLI command fits:
-//! the desktop app's save (`toponym_ops::app::Session::record_save`) and the in-place
+//! the desktop app's save (`toponym_desktop::Session::record_save`) and the in-place
 //! migration of a survey made at an older schema. Run as `xtask soak-child <mode> …`.
 //!
 //! Each loop prints `ready` once it is set up, then for every write `begin <n> …` before
@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use toponym_ops::app::dto::RecordDto;
-use toponym_ops::app::Session;
+use toponym_desktop::dto::RecordDto;
+use toponym_desktop::Session;
 use toponym_store::{derive_key, sidecar_path, Passphrase, Store};
 
 /// Templates the app-save loop creates records of.

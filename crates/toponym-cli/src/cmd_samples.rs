@@ -1,13 +1,13 @@
 //! `toponym samples build <dir>`: builds the 泰山区 sample survey reproducibly (fixed seed
 //! and clock) from the shipped reference tables plus generated content. A thin adapter over
-//! `toponym_ops::samples::build`.
+//! `toponym_samples::build`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use toponym_ops::samples;
 use toponym_ops::survey::KdfParams;
+use toponym_samples as samples;
 
 /// Arguments of `toponym samples`.
 #[derive(Args)]

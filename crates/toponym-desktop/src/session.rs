@@ -29,7 +29,7 @@ use super::AppError;
 
 /// What the list shows of one entry: the store's listing columns.
 #[derive(Debug, Clone)]
-struct Entry {
+pub(crate) struct Entry {
     id: RecordId,
     template_id: String,
     category: String,
@@ -69,23 +69,47 @@ pub struct UnlockTimings {
     pub open: Duration,
 }
 
-/// An open survey.
-pub struct Session {
-    store: Store,
-    path: PathBuf,
-    catalog: &'static Catalog,
-    romaniser: &'static Romaniser,
-    clock: Arc<dyn Clock>,
-    ids: V7IdGenerator<SystemClock>,
-    actor: Actor,
-    entries: Vec<Entry>,
-    pos: HashMap<RecordId, usize>,
-    /// The last filter and the entry positions it selected, so paging is O(page).
-    cache: Option<(ListFilter, Vec<usize>)>,
-    timings: UnlockTimings,
+/// What a session takes from the world instead of reading it itself: the clock (record
+/// creation times and audit timestamps), the record-id generator and the person signed in.
+/// The app passes [`Deps::system`]; tests and soak runs pass fixed ones.
+#[derive(Clone)]
+pub struct Deps {
+    /// Wall-clock time.
+    pub clock: Arc<dyn Clock>,
+    /// New record ids.
+    pub ids: Arc<dyn IdGenerator>,
+    /// The person signed in (登记人 of new records, actor of the audit log).
+    pub actor: Actor,
 }
 
-fn store_err(e: StoreError) -> AppError {
+impl Deps {
+    /// The system clock, UUIDv7 ids and the login name (`TOPONYM_USER`, else `USER`).
+    pub fn system() -> Deps {
+        Deps {
+            clock: Arc::new(SystemClock),
+            ids: Arc::new(V7IdGenerator::new(SystemClock)),
+            actor: Actor::new(surveyor_name()),
+        }
+    }
+}
+
+/// An open survey.
+pub struct Session {
+    pub(crate) store: Store,
+    pub(crate) path: PathBuf,
+    pub(crate) catalog: &'static Catalog,
+    pub(crate) romaniser: &'static Romaniser,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) ids: Arc<dyn IdGenerator>,
+    pub(crate) actor: Actor,
+    pub(crate) entries: Vec<Entry>,
+    pub(crate) pos: HashMap<RecordId, usize>,
+    /// The last filter and the entry positions it selected, so paging is O(page).
+    pub(crate) cache: Option<(ListFilter, Vec<usize>)>,
+    pub(crate) timings: UnlockTimings,
+}
+
+pub(crate) fn store_err(e: StoreError) -> AppError {
     let path = |p: &Path| p.display().to_string();
     let survey = |e: &StoreError, p: String, min_chars| AppError::Survey {
         code: e.code(),
@@ -106,7 +130,7 @@ fn store_err(e: StoreError) -> AppError {
     }
 }
 
-fn parse_id(id: &str) -> Result<RecordId, AppError> {
+pub(crate) fn parse_id(id: &str) -> Result<RecordId, AppError> {
     id.parse()
         .map_err(|_| AppError::BadRecordId { id: id.to_owned() })
 }
@@ -122,8 +146,19 @@ fn status_of(workflow: WorkflowStatus, todo: bool) -> EntryStatus {
 }
 
 impl Session {
-    /// Opens (or creates) the survey at `path` with `passphrase`.
+    /// Opens (or creates) the survey at `path` with `passphrase`, with the system clock,
+    /// UUIDv7 ids and the login name.
     pub fn unlock(path: &Path, passphrase: &str, create: bool) -> Result<Session, AppError> {
+        Session::unlock_with(path, passphrase, create, Deps::system())
+    }
+
+    /// [`Session::unlock`] with the clock, id generator and actor given.
+    pub fn unlock_with(
+        path: &Path,
+        passphrase: &str,
+        create: bool,
+        deps: Deps,
+    ) -> Result<Session, AppError> {
         let shown = path.display().to_string();
         let pass = Passphrase::new(passphrase);
         let map = |e: StoreError| match e {
@@ -141,7 +176,7 @@ impl Session {
         super::reference::warm_up();
         let t0 = Instant::now();
         let kdf;
-        let store = if create {
+        let mut store = if create {
             let store = Store::create(path, &pass, KdfParams::production()).map_err(map)?;
             kdf = store.open_timings().kdf;
             store
@@ -150,14 +185,15 @@ impl Session {
             kdf = t0.elapsed();
             Store::open_with_key(path, &key).map_err(map)?
         };
+        store.set_clock(deps.clock.clone());
         let mut s = Session {
             store,
             path: path.to_owned(),
             catalog: Catalog::builtin(),
             romaniser: Romaniser::builtin(),
-            clock: Arc::new(SystemClock),
-            ids: V7IdGenerator::new(SystemClock),
-            actor: Actor::new(surveyor_name()),
+            clock: deps.clock,
+            ids: deps.ids,
+            actor: deps.actor,
             entries: Vec::new(),
             pos: HashMap::new(),
             cache: None,
@@ -470,7 +506,7 @@ impl Session {
             "workflow_status".into(),
             Value::String(workflow.as_str().to_owned()),
         );
-        let keys = crate::survey::search_keys(&r);
+        let keys = toponym_ops::survey::search_keys(&r);
         self.store
             .put_record(&r, &self.actor, None, &keys)
             .map_err(store_err)?;
@@ -682,7 +718,7 @@ impl Session {
                 items.push(Value::Object(item));
             }
         }
-        let keys = crate::survey::search_keys(&r);
+        let keys = toponym_ops::survey::search_keys(&r);
         self.store
             .put_record(&r, &self.actor, None, &keys)
             .map_err(store_err)?;

@@ -3,8 +3,8 @@
 //! name and pinyin search, the home counts, the audit history and photos.
 
 use serde_json::json;
-use toponym_ops::app::dto::{EntryStatus, GeometryDto, ListFilter};
-use toponym_ops::app::{AppError, Session};
+use toponym_desktop::dto::{EntryStatus, GeometryDto, ListFilter};
+use toponym_desktop::{AppError, Session};
 
 const PASS: &str = "correct horse 泰山";
 
@@ -263,7 +263,7 @@ fn romanisation_is_live_and_photos_get_thumbnails() {
 
 #[test]
 fn coordinates_parse_as_decimal_or_dms() {
-    use toponym_ops::app::parse_coords;
+    use toponym_desktop::parse_coords;
     let c = parse_coords("117°07′30″E 36°14′24″N");
     let [x, y] = c.lon_lat.unwrap();
     assert!((x - 117.125).abs() < 1e-9 && (y - 36.24).abs() < 1e-9);
@@ -277,7 +277,7 @@ fn a_live_check_gives_the_findings_a_save_would_and_stores_nothing() {
     let mut s = Session::unlock(&path, PASS, false).unwrap();
     let mut rec = s.record_new("water.river").unwrap().record;
     rec.fields.insert("standard_name".into(), json!("梳洗河"));
-    let geometry_findings = |f: &[toponym_ops::app::dto::FindingDto]| {
+    let geometry_findings = |f: &[toponym_desktop::dto::FindingDto]| {
         f.iter()
             .filter(|f| f.path == "geometry")
             .map(|f| f.message.code.clone())
@@ -295,7 +295,7 @@ fn a_live_check_gives_the_findings_a_save_would_and_stores_nothing() {
     assert!(geometry_findings(&checked).is_empty(), "{checked:?}");
     assert_eq!(s.info().record_count, 0, "a check stores nothing");
     let saved = s.record_save(rec, false).unwrap();
-    let codes = |f: &[toponym_ops::app::dto::FindingDto]| {
+    let codes = |f: &[toponym_desktop::dto::FindingDto]| {
         let mut v: Vec<_> = f
             .iter()
             .map(|f| (f.path.clone(), f.message.code.clone()))

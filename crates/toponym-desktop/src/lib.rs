@@ -16,6 +16,6 @@ pub use coords::parse_coords;
 pub use error::AppError;
 pub use files::{open_basemap, probe_basemap, recent_surveys, remember_survey, BasemapSource};
 pub use reference::map_layers;
-pub use session::{Session, UnlockTimings};
+pub use session::{Deps, Session, UnlockTimings};
 /// The MBTiles reader behind [`BasemapSource::Mbtiles`], for the shell that serves it.
 pub use toponym_store::mbtiles::MbTiles;

@@ -410,7 +410,7 @@ ipc_type! {
 }
 
 ipc_type! {
-    /// The serialised form of [`crate::app::AppError`] as the UI receives it.
+    /// The serialised form of [`crate::AppError`] as the UI receives it.
     pub struct ErrorDto {
         pub code: String,
         pub message: String,

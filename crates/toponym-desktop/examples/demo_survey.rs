@@ -3,7 +3,7 @@
 //! places of 泰山区 and 岱岳区 (to do), a few drafts and completed records, all with a named
 //! seed and a fixed clock so the file's content is reproducible.
 //!
-//! `cargo run -p toponym-ops --example demo_survey -- <path>`; the passphrase is
+//! `cargo run -p toponym-desktop --example demo_survey -- <path>`; the passphrase is
 //! `TOPONYM_DEMO_PASSPHRASE` (default `taishan-1987`).
 
 use std::path::PathBuf;

@@ -28,8 +28,8 @@ use toponym_romanise::{Outcome, Request, Romaniser};
 use toponym_store::StoreError;
 use toponym_store::{Actor, Closure, KdfParams, Passphrase, SearchKeys, Store};
 
-use crate::baseline::{import_baseline, load_reference_tables};
-use crate::OpsError;
+use toponym_ops::baseline::{import_baseline, load_reference_tables};
+use toponym_ops::OpsError;
 
 /// The named seed of the sample build ("TAISHAN" in ASCII).
 pub const SAMPLE_SEED: u64 = 0x5441_4953_4841_4E00;

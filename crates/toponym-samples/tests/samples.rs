@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use toponym_forms::{validate_with, Catalog, ValidateOptions};
-use toponym_ops::samples::{build, generate, sample_clock, DEMO_PASSPHRASE, REGISTRARS, REVIEWER};
+use toponym_samples::{build, generate, sample_clock, DEMO_PASSPHRASE, REGISTRARS, REVIEWER};
 use toponym_store::{KdfParams, Passphrase, Store};
 
 fn opts() -> ValidateOptions {

@@ -14,9 +14,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use toponym_core::{FixedClock, Geometry, GeometryKind, IdGenerator, SeededIdGenerator};
+use toponym_desktop::dto::{EntryStatus, ListFilter};
+use toponym_desktop::Session;
 use toponym_forms::Catalog;
-use toponym_ops::app::dto::{EntryStatus, ListFilter};
-use toponym_ops::app::Session;
 use toponym_store::{Actor, KdfParams, Passphrase, SearchKeys, Store};
 
 const SEED: u64 = 0x00be_7c4a;
