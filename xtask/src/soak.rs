@@ -354,11 +354,12 @@ impl RecordPool {
                 .with_context(|| format!("parse {}", f.display()))?;
             if let Some(o) = v.as_object_mut() {
                 o.retain(|k, _| !k.starts_with('_'));
+                // Drafts may be incomplete.
+                o.remove("workflow_status");
             }
             if let Some(fields) = v.get_mut("fields").and_then(Value::as_object_mut) {
-                // The soak's surveys hold no photos; drafts may be incomplete.
+                // The soak's surveys hold no photos.
                 fields.remove("media");
-                fields.insert("workflow_status".into(), "draft".into());
             }
             samples.push(v);
         }

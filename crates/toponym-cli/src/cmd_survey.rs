@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use toponym_core::{Clock, SystemClock};
-use toponym_forms::{Catalog, ValidateOptions};
+use toponym_core::SystemClock;
+use toponym_forms::Catalog;
 use toponym_ops::survey;
 use toponym_ops::survey::{Actor, KdfParams, ListFilter, Passphrase, StoreError, WorkflowStatus};
 
@@ -205,16 +205,6 @@ fn print_json<T: serde::Serialize>(v: &T) {
     }
 }
 
-/// Validation settings of `survey add`: today from the system clock (future dates) and
-/// the project area for S-1.
-fn validate_options(province_bbox: Option<[f64; 4]>) -> ValidateOptions {
-    ValidateOptions {
-        now: Some(SystemClock.now()),
-        province_bbox,
-        ..ValidateOptions::default()
-    }
-}
-
 fn print_add_report(report: &survey::AddReport) {
     for r in &report.records {
         let mark = if r.refused {
@@ -320,13 +310,21 @@ fn run_inner(args: SurveyArgs) -> Result<ExitCode, String> {
                 .or_else(|| std::env::var("TOPONYM_ACTOR").ok())
                 .or_else(|| std::env::var("USER").ok())
                 .unwrap_or_else(|| "unknown".into());
+            // The project area: as given, else the area the survey itself covers (the app
+            // does the same), so both save paths check S-1 alike.
+            let province_bbox = match province_bbox {
+                Some(b) => Some(b),
+                None => toponym_ops::save::survey_extent(
+                    &toponym_ops::save::survey_counties(&store).map_err(e2s)?,
+                ),
+            };
+            let rules = toponym_ops::save::SaveRules::standard(&SystemClock, province_bbox);
             let report = survey::add_files(
                 &mut store,
                 &records,
                 &Actor::new(who),
                 reason.as_deref(),
-                Catalog::builtin(),
-                &validate_options(province_bbox),
+                &rules,
             )
             .map_err(e2s)?;
             if json {

@@ -27,7 +27,7 @@ fn sample(file: &str) -> Value {
 }
 
 fn with_status(mut v: Value, status: &str) -> Value {
-    v["fields"]["workflow_status"] = Value::String(status.into());
+    v["workflow_status"] = Value::String(status.into());
     v
 }
 

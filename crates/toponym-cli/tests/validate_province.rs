@@ -117,7 +117,7 @@ fn survey_add_refuses_a_complete_record_outside_the_area() {
     let path = dir.path().join("jinan.json");
     record(dir.path(), "jinan.json", Some([117.0, 36.65]));
     let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    v["fields"]["workflow_status"] = Value::String("complete".into());
+    v["workflow_status"] = Value::String("complete".into());
     std::fs::write(&path, v.to_string()).unwrap();
     let f = path.to_str().unwrap();
 
@@ -135,9 +135,32 @@ fn survey_add_refuses_a_complete_record_outside_the_area() {
         .unwrap()
         .iter()
         .any(|f| f["rule"] == "S-1"));
-    // Without the area the same record is accepted.
+    // Without the area S-1 has no box to check (the survey is empty, so it covers no
+    // county yet), but the QA engine's record stage still refuses the record: its point
+    // lies outside the county its admin_areas name (S-3).
     let out = toponym(&["survey", "add", db, f, "--json"]);
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<&str> = report["records"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(!rules.contains(&"S-1"), "{rules:?}");
+    assert!(rules.contains(&"S-3"), "{rules:?}");
+    // Back inside the county, the same record is accepted.
+    record(dir.path(), "jinan.json", Some([117.12, 36.2]));
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    v["workflow_status"] = Value::String("complete".into());
+    std::fs::write(&path, v.to_string()).unwrap();
+    let out = toponym(&["survey", "add", db, f, "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["written"], 1);
 }

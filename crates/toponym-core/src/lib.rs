@@ -10,9 +10,11 @@ pub mod geometry;
 pub mod ids;
 pub mod limits;
 pub mod record;
+pub mod workflow;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use finding::{Finding, Message, Severity};
 pub use geometry::{Geometry, GeometryKind, LonLat};
 pub use ids::{IdGenerator, RecordId, SeededIdGenerator, V7IdGenerator};
 pub use record::{Record, TemplateRef};
+pub use workflow::WorkflowStatus;

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::geometry::Geometry;
 use crate::ids::RecordId;
+use crate::workflow::WorkflowStatus;
 
 /// Which template (样表), in which version, a record was made with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +30,10 @@ pub struct Record {
     pub record_id: RecordId,
     /// The template the record was made with.
     pub template: TemplateRef,
+    /// 工作状态: where the record stands in the 专人填写、专人审核 workflow. Absent in the
+    /// JSON means draft. It is not a form field: the save path and the review set it.
+    #[serde(default, skip_serializing_if = "WorkflowStatus::is_draft")]
+    pub workflow_status: WorkflowStatus,
     /// Field values by key (common and template-specific).
     #[serde(default)]
     pub fields: Map<String, Value>,

@@ -12,8 +12,10 @@
 
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
-use toponym_core::{FixedClock, Geometry, GeometryKind, IdGenerator, SeededIdGenerator};
+use serde_json::json;
+use toponym_core::{
+    FixedClock, Geometry, GeometryKind, IdGenerator, SeededIdGenerator, WorkflowStatus,
+};
 use toponym_desktop::dto::{EntryStatus, ListFilter};
 use toponym_desktop::Session;
 use toponym_forms::Catalog;
@@ -52,10 +54,12 @@ fn make_survey(path: &std::path::Path, n: usize) {
         if i % 3 == 0 {
             r.fields.insert("registrar".into(), json!("张三"));
         }
-        r.fields.insert(
-            "workflow_status".into(),
-            Value::String(["draft", "complete", "reviewed", "returned"][i % 4].into()),
-        );
+        r.workflow_status = [
+            WorkflowStatus::Draft,
+            WorkflowStatus::Complete,
+            WorkflowStatus::Reviewed,
+            WorkflowStatus::Returned,
+        ][i % 4];
         r.geometry = Some(match t.geometry {
             GeometryKind::Point => Geometry::Point([lon, lat]),
             GeometryKind::Line => {

@@ -162,7 +162,9 @@ fn main() -> anyhow::Result<()> {
         r.fields.insert("standard_name".into(), json!(name));
         r.fields.insert("admin_areas".into(), json!([town]));
         r.fields.insert("rep_point".into(), json!([lon, lat]));
-        r.fields.insert("workflow_status".into(), json!(status));
+        r.workflow_status = status
+            .parse()
+            .map_err(|e: String| anyhow::anyhow!("{tpl} {name}: {e}"))?;
         if let toponym_romanise::Outcome::Romanised { roman, .. } =
             toponym_romanise::Romaniser::builtin().romanise(&toponym_romanise::Request {
                 template_id: Some(tpl),

@@ -75,6 +75,18 @@ ipc_type! {
     }
 }
 
+impl From<&toponym_qa::QaFinding> for FindingDto {
+    fn from(f: &toponym_qa::QaFinding) -> Self {
+        Self {
+            rule: f.rule.clone(),
+            severity: f.severity.as_str().to_owned(),
+            path: f.path.clone(),
+            blocking: f.severity.is_blocking(),
+            message: (&f.message).into(),
+        }
+    }
+}
+
 impl From<&Finding> for FindingDto {
     fn from(f: &Finding) -> Self {
         Self {

@@ -55,8 +55,36 @@ pub enum AppError {
         min_chars: Option<usize>,
     },
     /// The store failed (IO, SQL); the text says where.
-    #[error("survey store error: {0}")]
-    Store(String),
+    #[error("survey store error: {detail}")]
+    Store {
+        /// The store's stable code (`store.sqlite`, `record.invalid` …).
+        code: &'static str,
+        /// What failed, naming the file.
+        detail: String,
+    },
+    /// A shared use case (`toponym_ops`) failed; `code` is its stable code.
+    #[error("{message}")]
+    Ops {
+        /// The use case's stable code.
+        code: &'static str,
+        /// The full message (English), naming file, record and field.
+        message: String,
+        /// Named values for the translation.
+        params: BTreeMap<&'static str, String>,
+    },
+}
+
+impl From<toponym_ops::OpsError> for AppError {
+    fn from(e: toponym_ops::OpsError) -> Self {
+        match e {
+            toponym_ops::OpsError::Store(s) => crate::session::store_err(s),
+            other => AppError::Ops {
+                code: other.code(),
+                message: other.to_string(),
+                params: other.params(),
+            },
+        }
+    }
 }
 
 impl AppError {
@@ -73,7 +101,7 @@ impl AppError {
             AppError::BadPhoto { .. } => "media.bad_photo",
             AppError::BadBasemap { .. } => "map.bad_basemap",
             AppError::Survey { code, .. } => code,
-            AppError::Store(_) => "store.error",
+            AppError::Store { code, .. } | AppError::Ops { code, .. } => code,
         }
     }
 
@@ -116,8 +144,11 @@ impl AppError {
                     p.insert("min", n.to_string());
                 }
             }
-            AppError::Store(detail) => {
+            AppError::Store { detail, .. } => {
                 p.insert("detail", detail.clone());
+            }
+            AppError::Ops { params, .. } => {
+                p.extend(params.iter().map(|(k, v)| (*k, v.clone())));
             }
             AppError::NotUnlocked => {}
         }

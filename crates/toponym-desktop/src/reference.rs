@@ -48,7 +48,10 @@ pub fn townships_of(counties: &HashSet<String>) -> Vec<TownshipDto> {
 
 /// County outlines of 泰安 and the Yellow River, as GeoJSON for the map.
 pub fn map_layers() -> Result<MapLayers, AppError> {
-    let bad = |e: toponym_reference::RefError| AppError::Store(format!("reference data: {e}"));
+    let bad = |e: toponym_reference::RefError| AppError::Store {
+        code: "reference.invalid",
+        detail: format!("reference data: {e}"),
+    };
     let b = toponym_reference::builtin::taian_boundaries().map_err(bad)?;
     let mut bbox: Option<[f64; 4]> = None;
     let boundaries: Vec<Value> = b

@@ -14,10 +14,10 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use serde_json::{json, Map, Value};
 use toponym_core::{
-    Clock, Finding, Geometry, GeometryKind, IdGenerator, Record, RecordId, SystemClock,
-    V7IdGenerator,
+    Clock, Geometry, GeometryKind, IdGenerator, Record, RecordId, SystemClock, V7IdGenerator,
 };
 use toponym_forms::Catalog;
+use toponym_ops::save::{OnRefusal, SaveRules};
 use toponym_romanise::{Outcome, Request, Romaniser};
 use toponym_store::{
     Actor, KdfParams, Passphrase, RecordSummary, Store, StoreError, WorkflowStatus,
@@ -107,6 +107,8 @@ pub struct Session {
     /// The last filter and the entry positions it selected, so paging is O(page).
     pub(crate) cache: Option<(ListFilter, Vec<usize>)>,
     pub(crate) timings: UnlockTimings,
+    /// The survey area's bounding box for S-1 (from the counties its records name).
+    pub(crate) extent: Option<[f64; 4]>,
 }
 
 pub(crate) fn store_err(e: StoreError) -> AppError {
@@ -126,7 +128,10 @@ pub(crate) fn store_err(e: StoreError) -> AppError {
         | StoreError::BadKdfFile { path: p, .. } => survey(&e, path(p), None),
         StoreError::WeakPassphrase { min_chars, .. } => survey(&e, String::new(), Some(*min_chars)),
         StoreError::EmptyPassphrase => survey(&e, String::new(), None),
-        _ => AppError::Store(e.to_string()),
+        _ => AppError::Store {
+            code: e.code(),
+            detail: e.to_string(),
+        },
     }
 }
 
@@ -198,8 +203,20 @@ impl Session {
             pos: HashMap::new(),
             cache: None,
             timings: UnlockTimings::default(),
+            extent: None,
         };
         s.load_index()?;
+        let counties: std::collections::BTreeSet<String> = s
+            .entries
+            .iter()
+            .filter_map(|e| {
+                e.township
+                    .as_ref()
+                    .and_then(|t| t.get(..6))
+                    .map(str::to_owned)
+            })
+            .collect();
+        s.extent = toponym_ops::save::survey_extent(&counties);
         super::remember_survey(path);
         s.timings = UnlockTimings {
             kdf,
@@ -424,20 +441,18 @@ impl Session {
     }
 
     fn status_of_record(&self, r: &Record) -> EntryStatus {
-        let wf = r
-            .text("workflow_status")
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(WorkflowStatus::Draft);
-        status_of(wf, r.text("registrar").is_none())
+        status_of(r.workflow_status, r.text("registrar").is_none())
+    }
+
+    /// The rules a save runs with: the same as `toponym survey add` (the QA engine's
+    /// record stage under the default profile, today from the session's clock, the
+    /// survey's own area for S-1).
+    pub(crate) fn rules(&self) -> SaveRules<'static> {
+        SaveRules::standard(self.clock.as_ref(), self.extent)
     }
 
     fn validate(&self, r: &Record) -> Vec<FindingDto> {
-        // `workflow_status` belongs to the store's workflow, not to the form.
-        let mut form = r.clone();
-        form.fields.remove("workflow_status");
-        let mut out: Vec<Finding> = toponym_forms::validate(self.catalog, &form);
-        out.sort_by_key(|f| std::cmp::Reverse(f.severity));
-        out.iter().map(FindingDto::from).collect()
+        self.rules().check(r).iter().map(FindingDto::from).collect()
     }
 
     fn record_from_dto(&self, dto: RecordDto) -> Result<Record, AppError> {
@@ -460,6 +475,7 @@ impl Session {
         };
         let mut r = Record {
             record_id,
+            workflow_status: Default::default(),
             template,
             fields,
             geometry: dto.geometry.map(Geometry::from),
@@ -487,34 +503,40 @@ impl Session {
     }
 
     /// Saves a draft, or marks the record complete when no ERROR or BLOCKER finding is
-    /// open. A refused completion still saves the values as a draft: nothing typed is lost.
+    /// open, through the one save path (`toponym_ops::save`, as `survey add`). A refused
+    /// completion still saves the values as a draft (a returned record stays returned):
+    /// nothing typed is lost.
     pub fn record_save(&mut self, dto: RecordDto, complete: bool) -> Result<SaveOutcome, AppError> {
         let previous = dto.status;
         let mut r = self.record_from_dto(dto)?;
         self.default_registrar(&mut r);
-        let findings = self.validate(&r);
-        let blocking = findings.iter().any(|f| f.blocking);
-        let refused = complete && blocking;
-        let workflow = if complete && !blocking {
+        r.workflow_status = if complete {
             WorkflowStatus::Complete
         } else if previous == EntryStatus::Returned {
             WorkflowStatus::Returned
         } else {
             WorkflowStatus::Draft
         };
-        r.fields.insert(
-            "workflow_status".into(),
-            Value::String(workflow.as_str().to_owned()),
-        );
-        let keys = toponym_ops::survey::search_keys(&r);
-        self.store
-            .put_record(&r, &self.actor, None, &keys)
-            .map_err(store_err)?;
-        self.index_put(&r.record_id)?;
+        let id = r.record_id;
+        let rules = self.rules();
+        let saved = toponym_ops::save::save(
+            &mut self.store,
+            vec![r.into()],
+            &self.actor,
+            None,
+            &rules,
+            OnRefusal::KeepAsDraft,
+        )?;
+        self.index_put(&id)?;
+        let judged = saved
+            .records
+            .into_iter()
+            .next()
+            .ok_or_else(|| AppError::RecordNotFound { id: id.to_string() })?;
         Ok(SaveOutcome {
-            status: status_of(workflow, false),
-            findings,
-            refused,
+            status: status_of(judged.status, false),
+            findings: judged.findings.iter().map(FindingDto::from).collect(),
+            refused: judged.refused,
         })
     }
 

@@ -128,10 +128,8 @@ fn a_saved_record_reopens_intact_and_completion_is_gated() {
             .map(|s| !s.is_empty()),
         Some(true)
     );
-    assert!(
-        !back.record.fields.contains_key("workflow_status")
-            || back.record.fields["workflow_status"] == "draft"
-    );
+    assert!(!back.record.fields.contains_key("workflow_status"));
+    assert_eq!(back.record.status, EntryStatus::Draft);
 
     // Each save is one history entry, newest first, naming what changed.
     let mut again = back.record.clone();

@@ -626,6 +626,7 @@ impl Catalog {
         fields.insert("registered_at".into(), Value::String(now));
         Some(Record {
             record_id: id,
+            workflow_status: Default::default(),
             template: TemplateRef {
                 id: t.id.clone(),
                 version: t.version.clone(),

@@ -221,6 +221,11 @@ pub fn record_schema(catalog: &Catalog, t: &Template) -> Value {
                     "hash": {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"}
                 }
             },
+            "workflow_status": {
+                "title": "工作状态",
+                "description": "The record's place in the 专人填写、专人审核 workflow; absent means draft",
+                "enum": ["draft", "complete", "reviewed", "returned"]
+            },
             "fields": fields_schema,
             "geometry": geometry
         },

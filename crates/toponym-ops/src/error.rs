@@ -120,6 +120,69 @@ pub enum OpsError {
     Generator(String),
 }
 
+impl OpsError {
+    /// The stable code a UI branches on and translates (`survey.damaged`,
+    /// `record.unknown_template` …); store and output errors keep their own codes.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Reference(_) => "reference.invalid",
+            Self::Store(e) => e.code(),
+            Self::Io { .. } => "file.io",
+            Self::Read(_) => "file.unreadable",
+            Self::RecordFile { .. } => "record.file_invalid",
+            Self::DuplicateRecordId { .. } => "record.duplicate_id",
+            Self::BadRecordId(_) => "record.bad_id",
+            Self::UnknownTemplate { .. } => "form.unknown_template",
+            Self::TemplateMismatch { .. } => "form.template_mismatch",
+            Self::UnknownDivision { .. } => "extent.unknown_division",
+            Self::NoExtent { .. } => "extent.no_outline",
+            Self::Output(e) => e.code(),
+            Self::Profile { .. } => "qa.bad_profile",
+            Self::Generator(_) => "samples.generator",
+        }
+    }
+
+    /// Named values for a translated message: the file (`path`), the record (`id`), the
+    /// template (`template`) where the error has them, and always the full English text
+    /// (`detail`).
+    pub fn params(&self) -> std::collections::BTreeMap<&'static str, String> {
+        let mut p = std::collections::BTreeMap::new();
+        match self {
+            Self::Io { path, .. } | Self::RecordFile { path, .. } | Self::Profile { path, .. } => {
+                p.insert("path", path.display().to_string());
+            }
+            Self::UnknownTemplate {
+                path,
+                record_id,
+                template_id,
+                ..
+            }
+            | Self::TemplateMismatch {
+                path,
+                record_id,
+                template_id,
+                ..
+            } => {
+                p.insert("path", path.display().to_string());
+                p.insert("id", record_id.clone());
+                p.insert("template", template_id.clone());
+            }
+            Self::DuplicateRecordId { record_id, .. } => {
+                p.insert("id", record_id.clone());
+            }
+            Self::BadRecordId(id) => {
+                p.insert("id", id.clone());
+            }
+            Self::UnknownDivision { code } | Self::NoExtent { code, .. } => {
+                p.insert("code", code.clone());
+            }
+            _ => {}
+        }
+        p.insert("detail", self.to_string());
+        p
+    }
+}
+
 fn closest_hint(closest: &[String]) -> String {
     if closest.is_empty() {
         String::new()

@@ -5,8 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-use toponym_core::{Finding, Record, RecordId};
-use toponym_forms::{Catalog, ValidateOptions};
+use toponym_core::{Record, RecordId};
+use toponym_qa::QaFinding;
+
+use crate::save::{Incoming, OnRefusal, SaveRules};
 // Re-exported so adapters (CLI, app) need not depend on the store crate themselves.
 pub use toponym_io::OutputError;
 pub use toponym_store::kdf::MIN_PASSPHRASE_CHARS;
@@ -140,7 +142,33 @@ pub fn parse_records(text: &str) -> std::result::Result<Vec<Record>, String> {
             0 => e.to_string(),
             n => format!("record #{n}: {e}"),
         })?;
+    let mut records = records;
+    for (i, r) in records.iter_mut().enumerate() {
+        lift_legacy_status(r).map_err(|e| format!("record #{}: {e}", i + 1))?;
+    }
     Ok(records)
+}
+
+/// Record files written before the status became a field of the envelope carry it as
+/// `fields.workflow_status`; it is moved to the envelope (naming it in both places with
+/// two different values is an error, since which one is meant would be a guess).
+fn lift_legacy_status(r: &mut Record) -> std::result::Result<(), String> {
+    let Some(old) = r.fields.remove("workflow_status") else {
+        return Ok(());
+    };
+    let status = match &old {
+        serde_json::Value::String(s) => s.parse::<WorkflowStatus>()?,
+        other => return Err(format!("fields.workflow_status is not text: {other}")),
+    };
+    if !r.workflow_status.is_draft() && r.workflow_status != status {
+        return Err(format!(
+            "workflow_status is {} but fields.workflow_status is {}; give it once, in the \
+             envelope",
+            r.workflow_status, status
+        ));
+    }
+    r.workflow_status = status;
+    Ok(())
 }
 
 /// Refuses a batch in which one record id appears twice: which version should win would
@@ -193,64 +221,23 @@ pub struct RecordFindings {
     pub record_id: String,
     /// Its template.
     pub template_id: String,
-    /// Its `fields.workflow_status` (draft when absent).
-    pub workflow_status: String,
+    /// Its workflow status (draft when absent).
+    pub workflow_status: WorkflowStatus,
     /// Whether this record stopped the batch (complete/reviewed with ERROR/BLOCKER findings).
     pub refused: bool,
-    /// What record validation found, worst first.
-    pub findings: Vec<Finding>,
+    /// What the record-stage check found, worst first.
+    pub findings: Vec<QaFinding>,
 }
 
-/// Whether a record's `workflow_status` claims the form is finished. A draft, or a record
-/// the reviewer returned, may still be incomplete; complete and reviewed records may not.
-fn claims_complete(record: &Record) -> bool {
-    matches!(
-        record.text("workflow_status"),
-        Some("complete") | Some("reviewed")
-    )
-}
-
-/// Checks one record against the template catalogue: the template must exist (else the
-/// closest ids are named) and the record's template version and hash must be the ones the
-/// catalogue ships, since it can only be validated against those.
-fn check_template(catalog: &Catalog, file: &Path, record: &Record) -> Result<()> {
-    let t = &record.template;
-    let Some(known) = catalog.template(&t.id) else {
-        return Err(OpsError::UnknownTemplate {
-            path: file.to_owned(),
-            record_id: record.record_id.to_string(),
-            template_id: t.id.clone(),
-            closest: catalog.closest_ids(&t.id),
-        });
-    };
-    if t.version != known.version || t.hash != known.hash {
-        return Err(OpsError::TemplateMismatch {
-            path: file.to_owned(),
-            record_id: record.record_id.to_string(),
-            template_id: t.id.clone(),
-            found: format!("version {}, hash {}", t.version, t.hash),
-            expected: format!("version {}, hash {}", known.version, known.hash),
-        });
-    }
-    Ok(())
-}
-
-/// Adds (or updates) every record of every file, all in one transaction.
-///
-/// Each record is first checked against the template catalogue: an unknown template or a
-/// template version/hash the catalogue does not ship is an error and nothing is written.
-/// Then it is validated (with `opts`). The county office's rule decides what is stored:
-/// a draft (or a returned record) may be incomplete, so it is stored with its findings
-/// reported; a record marked `complete` or `reviewed` must have no ERROR or BLOCKER
-/// finding, and if any such record has one the whole batch is refused (nothing written,
-/// `stored == false`) so that the surveyor fixes it or marks it draft.
+/// Adds (or updates) every record of every file, all in one transaction, through the one
+/// save path ([`crate::save::save`]) with the whole batch refused if the completion gate
+/// refuses any record of it.
 pub fn add_files(
     store: &mut Store,
     files: &[PathBuf],
     actor: &Actor,
     reason: Option<&str>,
-    catalog: &Catalog,
-    opts: &ValidateOptions,
+    rules: &SaveRules<'_>,
 ) -> Result<AddReport> {
     let mut numbered = Vec::new();
     let mut total: u64 = 0;
@@ -277,47 +264,38 @@ pub fn add_files(
         }
     }
     check_unique_ids(&numbered)?;
-    let records: Vec<(&PathBuf, Record)> = numbered.into_iter().map(|(f, r, _)| (f, r)).collect();
-    let mut report = AddReport {
-        read: records.len(),
-        ..AddReport::default()
-    };
-    for (file, r) in &records {
-        check_template(catalog, file, r)?;
-        // `workflow_status` belongs to the store's workflow, not to the form.
-        let mut form = r.clone();
-        form.fields.remove("workflow_status");
-        let mut findings = toponym_forms::validate_with(catalog, &form, opts);
-        if findings.is_empty() {
-            continue;
-        }
-        findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
-        let refused = claims_complete(r) && findings.iter().any(|f| f.severity.is_blocking());
-        report.records.push(RecordFindings {
-            file: (*file).clone(),
-            record_id: r.record_id.to_string(),
-            template_id: r.template.id.clone(),
-            workflow_status: r.text("workflow_status").unwrap_or("draft").to_owned(),
-            refused,
-            findings,
-        });
-    }
-    if report.refused().next().is_some() {
-        return Ok(report);
-    }
-    let items: Vec<(Record, SearchKeys)> = records
+    let read = numbered.len();
+    let batch = numbered
         .into_iter()
-        .map(|(_, r)| {
-            let k = search_keys(&r);
-            (r, k)
+        .map(|(f, record, _)| Incoming {
+            record,
+            file: Some(f.clone()),
         })
         .collect();
-    report.written = store
-        .put_records(&items, actor, reason)
-        .map_err(at(store))?;
-    report.unchanged = items.len() - report.written;
-    report.stored = true;
-    Ok(report)
+    let saved = crate::save::save(store, batch, actor, reason, rules, OnRefusal::RefuseBatch)?;
+    Ok(AddReport {
+        read,
+        written: saved.written,
+        unchanged: if saved.stored {
+            read - saved.written
+        } else {
+            0
+        },
+        stored: saved.stored,
+        records: saved
+            .records
+            .into_iter()
+            .filter(|j| !j.findings.is_empty())
+            .map(|j| RecordFindings {
+                file: j.file.unwrap_or_default(),
+                record_id: j.record_id.to_string(),
+                template_id: j.template_id,
+                workflow_status: j.asked,
+                refused: j.refused,
+                findings: j.findings,
+            })
+            .collect(),
+    })
 }
 
 /// Lists records matching `filter`.

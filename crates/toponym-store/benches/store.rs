@@ -128,6 +128,7 @@ fn make(rng: &mut ChaCha8Rng, ids: &SeededIdGenerator) -> (Record, SearchKeys) {
     });
     let record = Record {
         record_id: ids.next_id(),
+        workflow_status: Default::default(),
         template: TemplateRef {
             id: template.into(),
             version: "1.0.0".into(),

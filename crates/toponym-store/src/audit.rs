@@ -273,12 +273,17 @@ pub(crate) fn content_hash(record: &Record) -> String {
     struct Canonical<'a> {
         record_id: &'a RecordId,
         template: &'a toponym_core::TemplateRef,
+        // Left out when draft, so a draft hashes as records did before the status moved
+        // out of `fields` (schema 5).
+        #[serde(skip_serializing_if = "toponym_core::WorkflowStatus::is_draft")]
+        workflow_status: toponym_core::WorkflowStatus,
         fields: std::collections::BTreeMap<&'a String, &'a Value>,
         geometry: &'a Option<toponym_core::Geometry>,
     }
     let c = Canonical {
         record_id: &record.record_id,
         template: &record.template,
+        workflow_status: record.workflow_status,
         fields: record.fields.iter().collect(),
         geometry: &record.geometry,
     };

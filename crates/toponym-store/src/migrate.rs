@@ -33,6 +33,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0004_compact_audit.sql"),
     ),
     (
+        5,
+        "0005_envelope_status",
+        include_str!("../migrations/0005_envelope_status.sql"),
+    ),
+    (
         100,
         "0100_reference",
         include_str!("../migrations/0100_reference.sql"),
@@ -82,6 +87,9 @@ pub(crate) fn apply(conn: &mut Connection, now_us: i64) -> Result<i64> {
         // The location keys of 0003 are a Rust function (a Hilbert curve), not SQL.
         if version == 3 {
             crate::store::rebuild_boxes(&tx)?;
+        }
+        if version == 5 {
+            crate::store::move_status_to_envelope(&tx, now_us)?;
         }
         tx.execute(
             "INSERT INTO schema_migrations (version, name, applied_at_us) VALUES (?1, ?2, ?3)",

@@ -14,6 +14,7 @@ use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension, Tran
 use serde::Serialize;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
+pub use toponym_core::WorkflowStatus;
 use toponym_core::{Clock, Geometry, Record, RecordId, SystemClock, TemplateRef};
 
 use crate::audit::{self, AuditEntry, AuditVerification, Change};
@@ -34,53 +35,6 @@ impl Actor {
     /// An actor called `name`.
     pub fn new(name: impl Into<String>) -> Self {
         Self { name: name.into() }
-    }
-}
-
-/// A record's place in the 专人填写、专人审核 workflow (`fields.workflow_status`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum WorkflowStatus {
-    /// Being filled in.
-    Draft,
-    /// The registrar says it is complete.
-    Complete,
-    /// The reviewer accepted it.
-    Reviewed,
-    /// The reviewer sent it back.
-    Returned,
-}
-
-impl WorkflowStatus {
-    /// The stored spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Complete => "complete",
-            Self::Reviewed => "reviewed",
-            Self::Returned => "returned",
-        }
-    }
-}
-
-impl fmt::Display for WorkflowStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for WorkflowStatus {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "draft" => Ok(Self::Draft),
-            "complete" => Ok(Self::Complete),
-            "reviewed" => Ok(Self::Reviewed),
-            "returned" => Ok(Self::Returned),
-            _ => Err(format!(
-                "unknown workflow status {s:?} (draft, complete, reviewed, returned)"
-            )),
-        }
     }
 }
 
@@ -572,19 +526,14 @@ fn invalid(record: &Record, field: &str, detail: impl Into<String>) -> StoreErro
 
 fn derive_row(record: &Record) -> Result<Row> {
     let text = |k: &str| record.text(k).map(str::to_owned);
-    let workflow_status = match record.fields.get("workflow_status") {
-        None | Some(Value::Null) => "draft",
-        Some(Value::String(s)) => WorkflowStatus::from_str(s)
-            .map_err(|e| invalid(record, "fields.workflow_status", e))?
-            .as_str(),
-        Some(other) => {
-            return Err(invalid(
-                record,
-                "fields.workflow_status",
-                format!("not text: {other}"),
-            ))
-        }
-    };
+    if record.fields.contains_key("workflow_status") {
+        return Err(invalid(
+            record,
+            "fields.workflow_status",
+            "the workflow status is the envelope's `workflow_status`, not a form field",
+        ));
+    }
+    let workflow_status = record.workflow_status.as_str();
     let secrecy = match record.fields.get("secrecy") {
         None | Some(Value::Null) => "秘密".to_owned(),
         Some(Value::String(s)) if matches!(s.as_str(), "公开" | "内部" | "秘密") => s.clone(),
@@ -716,6 +665,13 @@ fn audit_paths(r: &Record) -> Vec<(String, Value)> {
         "template".to_owned(),
         serde_json::to_value(&r.template).unwrap_or(Value::Null),
     )];
+    // Draft is the default and absent from the record's JSON, so it has no path either.
+    if !r.workflow_status.is_draft() {
+        v.push((
+            "workflow_status".to_owned(),
+            Value::String(r.workflow_status.as_str().to_owned()),
+        ));
+    }
     if let Some(g) = &r.geometry {
         v.push((
             "geometry".to_owned(),
@@ -754,7 +710,7 @@ fn diff(old: &Record, new: &Record) -> Vec<Change> {
 }
 
 const RECORD_COLS: &str =
-    "record_id, template_id, template_version, template_hash, attributes, geom";
+    "record_id, template_id, template_version, template_hash, attributes, geom, workflow_status";
 
 fn record_from_row(r: &rusqlite::Row<'_>) -> Result<Record> {
     let id: String = r.get(0)?;
@@ -769,6 +725,7 @@ fn record_from_row(r: &rusqlite::Row<'_>) -> Result<Record> {
         None => None,
         Some(b) => Some(gpkg::decode(&b).map_err(|e| corrupt(e.0))?.1),
     };
+    let workflow_status = WorkflowStatus::from_str(&r.get::<_, String>(6)?).map_err(corrupt)?;
     Ok(Record {
         record_id,
         template: TemplateRef {
@@ -776,6 +733,7 @@ fn record_from_row(r: &rusqlite::Row<'_>) -> Result<Record> {
             version: r.get(2)?,
             hash: r.get(3)?,
         },
+        workflow_status,
         fields,
         geometry,
     })
@@ -1332,10 +1290,10 @@ fn put_in(
                 detail: "neither inserted nor found by its id".into(),
             });
         };
-        let rid: i64 = r.get(6)?;
+        let rid: i64 = r.get(7)?;
         let old = record_from_row(r)?;
-        let old_pinyin: String = r.get(7)?;
-        let old_loc: Option<i64> = r.get(8)?;
+        let old_pinyin: String = r.get(8)?;
+        let old_loc: Option<i64> = r.get(9)?;
         drop(rows);
         let changes = diff(&old, record);
         if changes.is_empty() && old_pinyin == pinyin_json {
@@ -1423,6 +1381,68 @@ pub(crate) fn rebuild_boxes(conn: &Connection) -> Result<()> {
         }
         insert_box(conn, &b)?;
         set.execute(params![b.rid, b.id])?;
+    }
+    Ok(())
+}
+
+/// Migration 0005: moves `fields.workflow_status` of records written before schema 5 into
+/// the envelope. The column already holds the status; each record's `attributes` loses
+/// the key, and the audit log gets the move (the field removed, the envelope's status set
+/// unless draft) so that undoing the log still gives back each record as created.
+pub(crate) fn move_status_to_envelope(conn: &Connection, now_us: i64) -> Result<()> {
+    let moved: Vec<(i64, String, String)> = conn
+        .prepare(
+            "SELECT rid, record_id, attributes FROM records
+             WHERE json_extract(attributes, '$.workflow_status') IS NOT NULL ORDER BY rid",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    if moved.is_empty() {
+        return Ok(());
+    }
+    let mut head: audit::Head = None;
+    let mut set = conn.prepare("UPDATE records SET attributes = ?2 WHERE rid = ?1")?;
+    for (rid, record_id, attributes) in moved {
+        let corrupt = |detail: String| StoreError::Corrupt {
+            what: format!("record {record_id}"),
+            detail,
+        };
+        let mut fields: Map<String, Value> =
+            serde_json::from_str(&attributes).map_err(|e| corrupt(e.to_string()))?;
+        let Some(old) = fields.remove("workflow_status") else {
+            continue;
+        };
+        let status = match &old {
+            Value::String(s) => WorkflowStatus::from_str(s).map_err(corrupt)?,
+            other => return Err(corrupt(format!("workflow_status is not text: {other}"))),
+        };
+        let mut changes = vec![Change {
+            field: "fields.workflow_status".into(),
+            old: Some(old.to_string()),
+            new: None,
+        }];
+        if !status.is_draft() {
+            changes.push(Change {
+                field: "workflow_status".into(),
+                old: None,
+                new: Some(Value::String(status.as_str().to_owned()).to_string()),
+            });
+        }
+        let text = serde_json::to_string(&fields).map_err(|e| corrupt(e.to_string()))?;
+        set.execute(params![rid, text])?;
+        audit::append(
+            conn,
+            &mut head,
+            rid,
+            &record_id,
+            now_us,
+            "toponym",
+            Some("schema 5: the workflow status moved from the form fields to the record envelope"),
+            &changes,
+        )?;
+    }
+    if let Some(h) = head {
+        audit::write_head(conn, &h)?;
     }
     Ok(())
 }
@@ -2174,5 +2194,102 @@ impl Store {
         self.conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use toponym_core::{IdGenerator, SeededIdGenerator};
+
+    /// A survey written before schema 5 kept the status in `fields`, and its audit log
+    /// says so. Migration 5 moves it to the envelope, logs the move, and the record still
+    /// verifies against its history.
+    #[test]
+    fn migration_5_moves_a_legacy_status_into_the_envelope_and_the_log_still_verifies() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.toponym");
+        let pass = Passphrase::new("an old survey file");
+        let mut store = Store::create(&path, &pass, KdfParams::insecure_for_tests()).unwrap();
+        let ids = SeededIdGenerator::new(1_714_550_400_000, 9);
+        let mut draft = Record {
+            record_id: ids.next_id(),
+            workflow_status: WorkflowStatus::Draft,
+            template: TemplateRef {
+                id: "terrain.peak".into(),
+                version: "1.0.0".into(),
+                hash: "sha256:00".into(),
+            },
+            fields: serde_json::json!({"standard_name": "泰山", "rep_point": [117.1, 36.26]})
+                .as_object()
+                .cloned()
+                .unwrap(),
+            geometry: None,
+        };
+        let mut done = draft.clone();
+        done.record_id = ids.next_id();
+        done.fields.insert("standard_name".into(), "徂徕山".into());
+        let actor = Actor::new("王测");
+        for r in [&draft, &done] {
+            store
+                .put_record(r, &actor, None, &SearchKeys::default())
+                .unwrap();
+        }
+        // What the old code wrote: a draft with an explicit "draft" (the app), a record
+        // set complete by an update (the CLI), each change in the log.
+        {
+            let conn = &store.conn;
+            let mut head: audit::Head = None;
+            for (r, status) in [(&draft, "draft"), (&done, "complete")] {
+                let id = r.record_id.to_string();
+                let rid: i64 = conn
+                    .query_row("SELECT rid FROM records WHERE record_id = ?1", [&id], |x| {
+                        x.get(0)
+                    })
+                    .unwrap();
+                conn.execute(
+                    "UPDATE records SET attributes = json_set(attributes, '$.workflow_status', ?2),
+                     workflow_status = ?2 WHERE rid = ?1",
+                    params![rid, status],
+                )
+                .unwrap();
+                let change = Change {
+                    field: "fields.workflow_status".into(),
+                    old: None,
+                    new: Some(Value::String(status.into()).to_string()),
+                };
+                audit::append(conn, &mut head, rid, &id, 1, "王测", None, &[change]).unwrap();
+            }
+            audit::write_head(conn, &head.unwrap()).unwrap();
+            conn.execute("DELETE FROM schema_migrations WHERE version = 5", [])
+                .unwrap();
+        }
+        drop(store);
+        // Opening applies migration 5.
+        let store = Store::open(&path, &pass).unwrap();
+        let back = store.get_record(&done.record_id).unwrap().unwrap();
+        assert_eq!(back.workflow_status, WorkflowStatus::Complete);
+        assert!(!back.fields.contains_key("workflow_status"), "{back:?}");
+        let d = store.get_record(&draft.record_id).unwrap().unwrap();
+        assert_eq!(d.workflow_status, WorkflowStatus::Draft);
+        assert!(!d.fields.contains_key("workflow_status"));
+        let v = store.verify_audit_chain().unwrap();
+        assert!(v.is_intact(), "{v:?}");
+        // The move is in the record's history, by the migration.
+        let h = store.history(&done.record_id).unwrap();
+        assert!(
+            h.iter()
+                .any(|e| e.field == "workflow_status" && e.actor == "toponym"),
+            "{h:?}"
+        );
+        // A record that still carries the old field is refused on write.
+        draft
+            .fields
+            .insert("workflow_status".into(), "draft".into());
+        let mut store = store;
+        let err = store
+            .put_record(&draft, &actor, None, &SearchKeys::default())
+            .unwrap_err();
+        assert!(err.to_string().contains("fields.workflow_status"), "{err}");
     }
 }

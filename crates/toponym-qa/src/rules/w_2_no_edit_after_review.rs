@@ -21,7 +21,7 @@ pub(crate) static RULE: Rule = Rule {
     basis: "ours",
     title_zh: "审核后不得修改",
     title_en: "No edit after review",
-    checks: "Records with fields.reviewer: no audit-log entry changing anything but the review fields (reviewer, reviewed_at, review_result, review_note, workflow_status) later than the latest entry that set a review field or created the record. Not checked without an audit log (record files).",
+    checks: "Records with fields.reviewer: no audit-log entry changing anything but the review fields (reviewer, reviewed_at, review_result, review_note, the envelope's workflow_status) later than the latest entry that set a review field or created the record. Not checked without an audit log (record files).",
     prepare: None,
     check: Check::Survey(check),
 };
@@ -34,6 +34,8 @@ fn is_review_field(field: &str) -> bool {
             | "fields.reviewed_at"
             | "fields.review_result"
             | "fields.review_note"
+            | "workflow_status"
+            // Before schema 5 the status was a form field.
             | "fields.workflow_status"
     )
 }

@@ -24,6 +24,7 @@ fn record(id_gen: &SeededIdGenerator, n: u64) -> Record {
     fields.insert("rep_point".into(), serde_json::json!([lon, lat]));
     Record {
         record_id: id_gen.next_id(),
+        workflow_status: Default::default(),
         template: TemplateRef {
             id: "terrain.mountain".into(),
             version: "1".into(),

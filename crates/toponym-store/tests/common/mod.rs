@@ -52,6 +52,7 @@ pub fn point_record(ids: &SeededIdGenerator, name: &str, lon: f64, lat: f64) -> 
     });
     Record {
         record_id: ids.next_id(),
+        workflow_status: Default::default(),
         template: template("terrain.mountain"),
         fields: fields.as_object().cloned().unwrap_or_default(),
         geometry: Some(Geometry::Point([lon, lat])),
