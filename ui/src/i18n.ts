@@ -4,6 +4,7 @@
 // rule in a core crate never reaches the surveyor as a bare code.
 import { signal } from './signal';
 import type { MessageDto, ErrorDto } from './api';
+import { codes as catalogue } from './messages';
 
 export type Lang = 'zh' | 'en';
 
@@ -130,29 +131,8 @@ const ui: Dict = {
   'group.template': ['样表专有信息', 'Template fields'],
 };
 
-/** Translations of codes that the core and the app errors send. */
-const codes: Dict = {
-  'survey.wrong_passphrase': ['口令错误，无法打开普查文件。', 'Wrong passphrase: the survey file cannot be opened.'],
-  'survey.not_found': ['找不到普查文件：{path}', 'Survey file not found: {path}'],
-  'survey.exists': ['普查文件已存在：{path}', 'A survey file already exists at {path}'],
-  'survey.not_unlocked': ['请先解锁普查文件。', 'Unlock a survey first.'],
-  'survey.wrong_passphrase_or_damaged': ['无法解密普查文件：口令错误，或文件已损坏。', 'The survey file cannot be decrypted: the passphrase is wrong, or the file is damaged.'],
-  'survey.empty_passphrase': ['请输入口令。', 'Enter the passphrase.'],
-  'survey.weak_passphrase': ['新口令至少需要 {min} 个字符（几个词组成的短语好记又难猜）。', 'A new passphrase needs at least {min} characters (a phrase of several words is easy to remember and hard to guess).'],
-  'survey.not_a_survey': ['这不是普查文件（{path}），未作任何改动。', 'This is not a survey file ({path}); nothing was changed.'],
-  'survey.damaged': ['普查文件已损坏（{path}），未写入任何内容。请从备份或上次的数据包恢复，或联系县级普查办。', 'The survey file is damaged ({path}); nothing was written to it. Restore it from a backup or the last bundle, or contact the county office.'],
-  'survey.read_only': ['普查文件为只读（只读介质或无写权限），不能修改：{path}', 'The survey file is read-only (read-only media or no write permission) and cannot be changed: {path}'],
-  'survey.needs_upgrade': ['只读介质上的普查文件需要升级，请先复制到可写的文件夹：{path}', 'The survey file on read-only media needs an upgrade; copy it to a writable folder first: {path}'],
-  'survey.bad_key_file': ['普查文件的密钥文件无效或被改动：{detail}', 'The survey\'s key file is invalid or was altered: {detail}'],
-  'form.unknown_template': ['未知样表：{id}', 'Unknown template: {id}'],
-  'record.not_found': ['找不到记录：{id}', 'Record not found: {id}'],
-  'record.bad_id': ['记录标识无效：{id}', 'Invalid record id: {id}'],
-  'media.bad_photo': ['照片无法添加（{file}）：{reason}', 'Photo {file} cannot be attached: {reason}'],
-  'map.bad_basemap': ['底图无法使用（{path}）：{problem}。详情：{reason}', 'Basemap {path} cannot be used: {problem}. Detail: {reason}'],
-  'store.error': ['数据存储错误：{detail}', 'Survey store error: {detail}'],
-  'ipc.error': ['内部错误：{detail}', 'Internal error: {detail}'],
-  'coords.unparsed': ['无法识别坐标：{text}', 'Coordinates not understood: {text}'],
-};
+/** Translations of codes that the core and the app errors send: the shared catalogue. */
+const codes: Dict = catalogue;
 
 function fill(s: string, params: Record<string, string | number> | undefined): string {
   if (!params) return s;

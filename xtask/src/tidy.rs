@@ -218,9 +218,54 @@ pub fn data_problems(root: &Path) -> Vec<String> {
 }
 
 /// All tidy problems, as lines.
+/// The files whose `fn code(&self)` give the stable error codes a UI or the CLI translates.
+const CODE_SOURCES: &[&str] = &[
+    "crates/toponym-store/src/error.rs",
+    "crates/toponym-io/src/output.rs",
+    "crates/toponym-ops/src/error.rs",
+    "crates/toponym-desktop/src/error.rs",
+];
+
+/// Error codes (`"survey.damaged"` …) returned by the `code()` functions of
+/// [`CODE_SOURCES`] that the message catalogue `schemas/messages/messages.json` lacks.
+pub fn untranslated_codes(root: &Path) -> Vec<String> {
+    let catalogue: Value =
+        match std::fs::read_to_string(root.join("schemas/messages/messages.json"))
+            .map_err(|e| e.to_string())
+            .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+        {
+            Ok(v) => v,
+            Err(e) => return vec![format!("schemas/messages/messages.json: {e}")],
+        };
+    let known = |c: &str| catalogue["messages"].get(c).is_some();
+    let mut out = Vec::new();
+    for file in CODE_SOURCES {
+        let Ok(text) = std::fs::read_to_string(root.join(file)) else {
+            out.push(format!("{file}: missing (listed in tidy's CODE_SOURCES)"));
+            continue;
+        };
+        let Some(start) = text.find("fn code(&self)") else {
+            out.push(format!("{file}: no `fn code(&self)`"));
+            continue;
+        };
+        let body = &text[start..];
+        let body = &body[..body.find("\n    }\n").unwrap_or(body.len())];
+        for part in body.split("=> \"").skip(1) {
+            let code = part.split('"').next().unwrap_or_default();
+            if code.contains('.') && !known(code) {
+                out.push(format!(
+                    "{file}: error code {code:?} has no message in schemas/messages/messages.json"
+                ));
+            }
+        }
+    }
+    out
+}
+
 pub fn run(root: &Path) -> Vec<String> {
     let mut p = missing_headers(root);
     p.extend(data_problems(root));
+    p.extend(untranslated_codes(root));
     match crate::codegen::stale(root) {
         Ok(stale) => p.extend(
             stale

@@ -51,3 +51,37 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+#[test]
+fn tidy_catches_an_error_code_without_a_message() {
+    let dir = std::env::temp_dir().join(format!("toponym-tidy-codes-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let root = xtask::repo_root();
+    for f in [
+        "crates/toponym-store/src/error.rs",
+        "crates/toponym-io/src/output.rs",
+        "crates/toponym-ops/src/error.rs",
+        "crates/toponym-desktop/src/error.rs",
+        "schemas/messages/messages.json",
+    ] {
+        std::fs::create_dir_all(dir.join(f).parent().expect("parent")).expect("mkdir");
+        std::fs::copy(root.join(f), dir.join(f)).expect("copy");
+    }
+    assert_eq!(xtask::tidy::untranslated_codes(&dir), Vec::<String>::new());
+    // Drop one message the store's codes use: tidy names the code and the file.
+    let path = dir.join("schemas/messages/messages.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
+    v["messages"]
+        .as_object_mut()
+        .expect("messages")
+        .remove("survey.damaged");
+    std::fs::write(&path, v.to_string()).expect("write");
+    let p = xtask::tidy::untranslated_codes(&dir);
+    assert!(
+        p.iter()
+            .any(|l| l.contains("survey.damaged") && l.contains("toponym-store/src/error.rs")),
+        "{p:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

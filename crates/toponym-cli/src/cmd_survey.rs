@@ -263,7 +263,7 @@ pub fn run(args: SurveyArgs) -> ExitCode {
 }
 
 fn run_inner(args: SurveyArgs) -> Result<ExitCode, String> {
-    let e2s = |e: toponym_ops::OpsError| e.to_string();
+    let e2s = |e: toponym_ops::OpsError| e.bilingual();
     match args.cmd {
         SurveyCmd::ImportBaseline(a) => return Ok(crate::cmd_baseline::run(a)),
         SurveyCmd::Investigation(a) => return Ok(crate::cmd_baseline::run_investigation(a)),

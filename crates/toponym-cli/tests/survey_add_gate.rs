@@ -106,6 +106,8 @@ fn unknown_template_is_exit_2_with_closest_ids_and_nothing_is_stored() {
         "{err}"
     );
     assert!(err.contains("bad.json"), "the error names the file: {err}");
+    // The Chinese line comes from the message catalogue the UI shows too.
+    assert!(err.contains("未知样表"), "{err}");
     assert!(
         stored(&db).is_empty(),
         "the good record must not be stored either"
@@ -195,4 +197,31 @@ fn a_draft_with_errors_is_stored_and_a_complete_record_with_errors_stops_the_bat
     let out = toponym(&["survey", "add", &db, &b]);
     assert_eq!(out.status.code(), Some(0));
     assert!(stored(&db).contains(&(id_of(&defective), "returned".to_owned())));
+}
+
+#[test]
+fn a_record_file_of_an_older_version_with_the_status_in_its_fields_is_read_into_the_envelope() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = new_survey(dir.path());
+    let mut old = sample("250-settlement.mining.json");
+    old["fields"]["workflow_status"] = Value::String("complete".into());
+    let f = write(dir.path(), "old.json", &old);
+    let out = toponym(&["survey", "add", &db, &f]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stored(&db), vec![(id_of(&old), "complete".to_owned())]);
+    // Two different statuses, one in each place: which is meant would be a guess.
+    old["workflow_status"] = Value::String("reviewed".into());
+    let f = write(dir.path(), "both.json", &old);
+    let out = toponym(&["survey", "add", &db, &f]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("both.json") && err.contains("record #1") && err.contains("give it once"),
+        "{err}"
+    );
 }

@@ -9,6 +9,7 @@ pub mod finding;
 pub mod geometry;
 pub mod ids;
 pub mod limits;
+pub mod messages;
 pub mod record;
 pub mod workflow;
 

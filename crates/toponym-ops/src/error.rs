@@ -142,6 +142,16 @@ impl OpsError {
         }
     }
 
+    /// The message for a person at a terminal: the catalogue's Chinese text for the code
+    /// (`schemas/messages/messages.json`, the same the UI shows), then the full English
+    /// text naming file, record and field.
+    pub fn bilingual(&self) -> String {
+        match toponym_core::messages::render(self.code(), &self.params()) {
+            Some((zh, _)) => format!("{zh}\n{self}"),
+            None => self.to_string(),
+        }
+    }
+
     /// Named values for a translated message: the file (`path`), the record (`id`), the
     /// template (`template`) where the error has them, and always the full English text
     /// (`detail`).

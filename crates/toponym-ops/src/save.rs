@@ -176,8 +176,8 @@ fn demoted(previous: Option<WorkflowStatus>) -> WorkflowStatus {
 /// Judges and stores `records` in one transaction.
 ///
 /// Each record's template must be one the catalogue ships, in the version and content hash
-/// the record names (else an error, nothing stored). Then the record-stage check runs and
-/// the gate applies (see the module docs). The search keys are the record's names and
+/// the record names (else an error, nothing stored). A record without 密级 gets its
+/// template's. Then the record-stage check runs and the gate applies (see the module docs). The search keys are the record's names and
 /// their pinyin.
 pub fn save(
     store: &mut Store,
@@ -193,6 +193,15 @@ pub fn save(
     let mut judged = Vec::with_capacity(records.len());
     let mut items: Vec<(Record, SearchKeys)> = Vec::with_capacity(records.len());
     for Incoming { mut record, file } in records {
+        // 密级 defaults to the template's (a domain decision, so here, not in the store).
+        if record.text("secrecy").is_none() {
+            if let Some(t) = rules.catalog.template(&record.template.id) {
+                record.fields.insert(
+                    "secrecy".into(),
+                    serde_json::Value::String(t.secrecy.clone()),
+                );
+            }
+        }
         let findings = rules.check(&record);
         let asked = record.workflow_status;
         let refused = SaveRules::refuses(asked, &findings);

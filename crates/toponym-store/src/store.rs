@@ -534,6 +534,9 @@ fn derive_row(record: &Record) -> Result<Row> {
         ));
     }
     let workflow_status = record.workflow_status.as_str();
+    // The save path gives every record its template's 密级; a record that still arrives
+    // without one (a low-level writer) is kept as the most restricted class, never as
+    // public: a safety net, not a domain default.
     let secrecy = match record.fields.get("secrecy") {
         None | Some(Value::Null) => "秘密".to_owned(),
         Some(Value::String(s)) if matches!(s.as_str(), "公开" | "内部" | "秘密") => s.clone(),
