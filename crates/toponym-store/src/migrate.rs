@@ -33,6 +33,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0004_compact_audit.sql"),
     ),
     (
+        5,
+        "0005_qa_overrides",
+        include_str!("../migrations/0005_qa_overrides.sql"),
+    ),
+    (
         100,
         "0100_reference",
         include_str!("../migrations/0100_reference.sql"),
