@@ -54,6 +54,15 @@ pub enum AppError {
         path: String,
         min_chars: Option<usize>,
     },
+    /// A use case of `toponym-ops` refused (an override of a finding that is not open, of
+    /// an ERROR, with too short a reason …). `code` is its stable code
+    /// (`override.not_open` …); `params` name the record, rule and path.
+    #[error("{message}")]
+    Refused {
+        code: &'static str,
+        message: String,
+        params: BTreeMap<&'static str, String>,
+    },
     /// The store failed (IO, SQL); the text says where.
     #[error("survey store error: {0}")]
     Store(String),
@@ -73,6 +82,7 @@ impl AppError {
             AppError::BadPhoto { .. } => "media.bad_photo",
             AppError::BadBasemap { .. } => "map.bad_basemap",
             AppError::Survey { code, .. } => code,
+            AppError::Refused { code, .. } => code,
             AppError::Store(_) => "store.error",
         }
     }
@@ -118,6 +128,9 @@ impl AppError {
             }
             AppError::Store(detail) => {
                 p.insert("detail", detail.clone());
+            }
+            AppError::Refused { params, .. } => {
+                p.clone_from(params);
             }
             AppError::NotUnlocked => {}
         }
