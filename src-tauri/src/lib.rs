@@ -140,6 +140,29 @@ async fn record_history(st: State<'_, AppState>, id: String) -> Res<Vec<HistoryE
 }
 
 #[tauri::command]
+async fn quality_report(st: State<'_, AppState>) -> Res<app::quality::QualityReportDto> {
+    with(&st, |s| s.quality_report())
+}
+
+#[tauri::command]
+async fn record_quality(st: State<'_, AppState>, id: String) -> Res<Vec<FindingDto>> {
+    with(&st, |s| s.record_quality(&id))
+}
+
+#[tauri::command]
+async fn finding_override(
+    st: State<'_, AppState>,
+    record_id: String,
+    rule: String,
+    path: String,
+    reason: String,
+) -> Res<app::quality::OverrideDto> {
+    with(&st, |s| {
+        s.finding_override(&record_id, &rule, &path, &reason)
+    })
+}
+
+#[tauri::command]
 async fn media_list(st: State<'_, AppState>, record_id: String) -> Res<Vec<MediaDto>> {
     with(&st, |s| s.media_list(&record_id))
 }
@@ -241,6 +264,9 @@ pub fn run() {
             ref_search,
             ref_lookup,
             record_history,
+            quality_report,
+            record_quality,
+            finding_override,
             media_list,
             media_attach,
             map_layers,

@@ -1,4 +1,4 @@
-// The app shell: unlock first, then home / investigation list / map / form screens.
+// The app shell: unlock first, then home / investigation list / map / quality / form screens.
 // Screens are dumb views over the typed api module; the only app-wide state is the
 // language and the catalogue loaded once after unlock.
 import { render } from 'preact';
@@ -12,6 +12,7 @@ import { Home, seedHome } from './screens/Home';
 import { List } from './screens/List';
 import { MapScreen } from './screens/MapScreen';
 import { FormScreen } from './screens/FormScreen';
+import { Quality, resetQuality } from './screens/Quality';
 import { recordNetworkAttempts } from './netguard';
 import { mark } from './perf';
 
@@ -22,7 +23,16 @@ export type Screen =
   | { kind: 'home' }
   | { kind: 'list' }
   | { kind: 'map' }
-  | { kind: 'form'; recordId: string | null; templateId: string | null };
+  | { kind: 'quality' }
+  | {
+      kind: 'form';
+      recordId: string | null;
+      templateId: string | null;
+      /** A finding's path to go to (opened from the quality screen). */
+      focusPath?: string;
+      /** Where the back button returns to. */
+      from?: 'list' | 'quality';
+    };
 
 function App() {
   const l = useValue(lang);
@@ -41,6 +51,7 @@ function App() {
           const [c, summary] = await Promise.all([api.catalog(), api.homeSummary()]);
           mark('home-data');
           seedHome(summary);
+          resetQuality();
           setCatalog(c);
           setScreen({ kind: 'home' });
         }}
@@ -52,6 +63,10 @@ function App() {
   const open = (recordId: string) => {
     mark('form-open');
     setScreen({ kind: 'form', recordId, templateId: null });
+  };
+  const openAt = (recordId: string, focusPath: string) => {
+    mark('form-open');
+    setScreen({ kind: 'form', recordId, templateId: null, focusPath, from: 'quality' });
   };
   const create = (templateId: string) => {
     mark('form-open');
@@ -71,6 +86,9 @@ function App() {
           </button>
           <button data-testid="nav-map" class={screen.kind === 'map' ? 'on' : ''} onClick={() => setScreen({ kind: 'map' })}>
             {t('nav.map')}
+          </button>
+          <button data-testid="nav-quality" class={screen.kind === 'quality' ? 'on' : ''} onClick={() => setScreen({ kind: 'quality' })}>
+            {t('nav.quality')}
           </button>
         </nav>
         <span class="spacer" />
@@ -92,16 +110,19 @@ function App() {
         </button>
       </header>
       <main class="content">
-        {screen.kind === 'home' && <Home catalog={catalog} onCreate={create} />}
+        {screen.kind === 'home' && <Home catalog={catalog} onCreate={create} onQuality={() => setScreen({ kind: 'quality' })} />}
+        {screen.kind === 'quality' && <Quality catalog={catalog} onOpen={openAt} />}
         {screen.kind === 'list' && <List catalog={catalog} onOpen={open} />}
         {screen.kind === 'map' && <MapScreen catalog={catalog} onOpen={open} />}
         {screen.kind === 'form' && (
           <FormScreen
-            key={screen.recordId ?? `new-${screen.templateId}`}
+            key={`${screen.recordId ?? `new-${screen.templateId}`}:${screen.focusPath ?? ''}`}
             catalog={catalog}
             recordId={screen.recordId}
             templateId={screen.templateId}
-            onBack={() => setScreen({ kind: 'list' })}
+            focusPath={screen.focusPath}
+            backLabel={screen.from === 'quality' ? 'form.back_quality' : undefined}
+            onBack={() => setScreen({ kind: screen.from ?? 'list' })}
             onOpen={open}
           />
         )}

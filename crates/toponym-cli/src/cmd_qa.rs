@@ -2,7 +2,13 @@
 //! runs every quality rule up to the stage over a survey (records, investigation list,
 //! media, audit log) or over record files, and prints the findings grouped by rule with
 //! counts and the coverage table (rules that could not run, and why), or JSON, and writes
-//! the XLSX report. Exit 1 when an ERROR or BLOCKER is open, 2 when the input is unusable.
+//! the XLSX report. Warnings accepted with a reason stay listed, marked with the reason,
+//! who and when. Exit 1 when an ERROR or BLOCKER is open, 2 when the input is unusable.
+//!
+//! `toponym qa override <survey> --record <id> --rule <id> --path <path> --reason <text>`:
+//! accepts a WARNING that is open on the record now, with a written reason (at least
+//! `toponym_ops::overrides::MIN_REASON_CHARS` characters), into the audit log. ERROR and
+//! BLOCKER findings cannot be accepted. Exit 0 when stored, 2 when refused.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,12 +16,17 @@ use std::process::ExitCode;
 use clap::Args as ClapArgs;
 use toponym_core::{Clock, SystemClock};
 use toponym_forms::{Catalog, ValidateOptions};
-use toponym_ops::qa;
-use toponym_qa::{CoverageStatus, Engine, Report, Stage};
+use toponym_ops::overrides::{override_warning, OverrideRequest};
+use toponym_ops::qa::{self, QaReport};
+use toponym_ops::survey::Actor;
+use toponym_qa::{CoverageStatus, Engine, Stage};
 
 /// Arguments of `toponym qa`.
 #[derive(ClapArgs, Debug)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct Args {
+    #[command(subcommand)]
+    action: Option<Action>,
     /// A survey file (`*.toponym`, passphrase from TOPONYM_PASSPHRASE or a prompt), or
     /// record files (JSON: one record or an array).
     #[arg(required = true)]
@@ -39,7 +50,54 @@ pub struct Args {
     extent: crate::cmd_validate::ExtentArgs,
 }
 
+/// What else `toponym qa` does besides the check.
+#[derive(clap::Subcommand, Debug)]
+enum Action {
+    /// Accept a WARNING of a record with a written reason (into the audit log); ERROR and
+    /// BLOCKER findings cannot be accepted.
+    Override(Box<OverrideArgs>),
+}
+
+/// Arguments of `toponym qa override`.
+#[derive(ClapArgs, Debug)]
+struct OverrideArgs {
+    /// The survey file (`*.toponym`).
+    survey: PathBuf,
+    /// The record's id (the finding's record_id in `toponym qa --json`).
+    #[arg(long)]
+    record: String,
+    /// The finding's rule, e.g. R-4.
+    #[arg(long)]
+    rule: String,
+    /// The finding's path, e.g. fields.standard_name.
+    #[arg(long)]
+    path: String,
+    /// Why the warning does not apply (at least 10 characters).
+    #[arg(long)]
+    reason: String,
+    /// Who accepts it (audit log); default $TOPONYM_ACTOR or $USER.
+    #[arg(long)]
+    actor: Option<String>,
+    /// A county profile (the rules that are on decide which findings are open).
+    #[arg(long)]
+    profile: Option<PathBuf>,
+    /// Print the stored override as JSON.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    extent: crate::cmd_validate::ExtentArgs,
+}
+
 pub fn run(args: Args) -> ExitCode {
+    if let Some(Action::Override(o)) = &args.action {
+        return match run_override(o) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                errln!("error: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
     match run_inner(&args) {
         Ok(report) => {
             if report.has_open_errors() {
@@ -55,7 +113,76 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
-fn run_inner(args: &Args) -> Result<Report, String> {
+fn run_override(a: &OverrideArgs) -> Result<(), String> {
+    if !toponym_io::store_files::is_store(&a.survey) {
+        return Err(format!(
+            "{}: overrides are stored in a survey file (*.toponym), not in record files",
+            a.survey.display()
+        ));
+    }
+    let owned;
+    let engine: &Engine = match &a.profile {
+        Some(p) => {
+            owned = qa::load_profile(p).map_err(|e| e.to_string())?;
+            &owned
+        }
+        None => Engine::builtin(),
+    };
+    let validate = ValidateOptions {
+        now: Some(SystemClock.now()),
+        province_bbox: a.extent.resolve()?,
+        ..ValidateOptions::default()
+    };
+    let who = a
+        .actor
+        .clone()
+        .or_else(|| std::env::var("TOPONYM_ACTOR").ok())
+        .or_else(|| std::env::var("USER").ok())
+        .filter(|w| !w.trim().is_empty())
+        .unwrap_or_else(|| "unknown".into());
+    let pass = crate::cmd_survey::passphrase(false)?;
+    let mut store = toponym_ops::survey::open(&a.survey, &pass).map_err(|e| e.to_string())?;
+    let req = OverrideRequest {
+        record_id: &a.record,
+        rule: &a.rule,
+        path: &a.path,
+        reason: &a.reason,
+    };
+    let o = override_warning(
+        &mut store,
+        &req,
+        &Actor::new(who),
+        engine,
+        Catalog::builtin(),
+        validate,
+    )
+    .map_err(|e| e.to_string())?;
+    if a.json {
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&o).map_err(|e| e.to_string())?
+        );
+    } else {
+        outln!(
+            "已说明理由接受 accepted: {} {} of record {} by {} at {} (audit entry {}): {}",
+            o.rule,
+            o.path,
+            o.record_id,
+            o.actor,
+            rfc3339(o.at),
+            o.seq,
+            o.reason
+        );
+    }
+    Ok(())
+}
+
+fn rfc3339(at: time::OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+fn run_inner(args: &Args) -> Result<QaReport, String> {
     let stage: Stage = args.stage.parse()?;
     if stage > Stage::Bundle {
         return Err(format!(
@@ -84,8 +211,7 @@ fn run_inner(args: &Args) -> Result<Report, String> {
     let report = if let Some(path) = survey {
         let pass = crate::cmd_survey::passphrase(false)?;
         let store = toponym_ops::survey::open(path, &pass).map_err(|e| e.to_string())?;
-        let data = qa::read_survey(&store).map_err(|e| e.to_string())?;
-        qa::check_survey(engine, &data, catalog, validate, stage)
+        qa::check_store(engine, &store, catalog, validate, stage).map_err(|e| e.to_string())?
     } else {
         let mut records = Vec::new();
         for f in &args.inputs {
@@ -97,7 +223,9 @@ fn run_inner(args: &Args) -> Result<Report, String> {
             }
             records.extend(toponym_ops::survey::read_record_file(f).map_err(|e| e.to_string())?);
         }
-        qa::check_records(engine, &records, catalog, validate, stage)
+        QaReport::unmarked(qa::check_records(
+            engine, &records, catalog, validate, stage,
+        ))
     };
     if let Some(x) = &args.xlsx {
         let written = qa::write_xlsx(&report, x, args.replace).map_err(|e| e.to_string())?;
@@ -114,7 +242,8 @@ fn run_inner(args: &Args) -> Result<Report, String> {
     Ok(report)
 }
 
-fn print_text(r: &Report) {
+fn print_text(marked: &QaReport) {
+    let r = &marked.report;
     let t = &r.totals;
     outln!(
         "质检方案 profile {} v{} · 阶段 stage {} · {} 条记录 records",
@@ -124,10 +253,11 @@ fn print_text(r: &Report) {
         r.records
     );
     outln!(
-        "BLOCKER {} · ERROR {} · WARNING {} · INFO {}",
+        "BLOCKER {} · ERROR {} · WARNING {}（已说明理由接受 overridden {}）· INFO {}",
         t.blocker,
         t.error,
         t.warning,
+        marked.overridden.warnings,
         t.info
     );
     for (rule, c) in &r.by_rule {
@@ -138,10 +268,11 @@ fn print_text(r: &Report) {
             .map(|cv| cv.title_zh.as_str())
             .unwrap_or("");
         outln!("\n{rule} {title}: {} 条 finding(s)", c.total());
-        for f in r
+        for (i, f) in r
             .findings
             .iter()
-            .filter(|f| f.rule.as_deref().unwrap_or("-") == rule)
+            .enumerate()
+            .filter(|(_, f)| f.rule.as_deref().unwrap_or("-") == rule)
         {
             let who = f
                 .record_id
@@ -160,6 +291,14 @@ fn print_text(r: &Report) {
                 outln!("          {id}  {}", f.message.en);
             } else {
                 outln!("          {}", f.message.en);
+            }
+            if let Some(o) = marked.override_of(i) {
+                outln!(
+                    "          已说明理由接受 accepted by {} at {}: {}",
+                    o.actor,
+                    rfc3339(o.at),
+                    o.reason
+                );
             }
         }
     }

@@ -72,6 +72,8 @@ ipc_type! {
         /// True for ERROR and BLOCKER: these refuse completion.
         pub blocking: bool,
         pub message: MessageDto,
+        /// A WARNING the surveyor accepted with a reason (still shown, marked).
+        pub overridden: Option<crate::quality::OverrideDto>,
     }
 }
 
@@ -83,6 +85,7 @@ impl From<&toponym_qa::QaFinding> for FindingDto {
             path: f.path.clone(),
             blocking: f.severity.is_blocking(),
             message: (&f.message).into(),
+            overridden: None,
         }
     }
 }
@@ -95,6 +98,7 @@ impl From<&Finding> for FindingDto {
             path: f.path.clone(),
             blocking: f.severity.is_blocking(),
             message: (&f.message).into(),
+            overridden: None,
         }
     }
 }

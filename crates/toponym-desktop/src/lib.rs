@@ -1,6 +1,7 @@
 //! App use cases that are not the store's: unlocking a survey, the survey home, the
 //! investigation list, generated forms, live validation and romanisation, saving with the
-//! completion gate, history, photos and map layers. The Tauri commands in `src-tauri` are
+//! completion gate, history, photos and map layers, the survey-wide quality report and
+//! warnings accepted with a reason. The Tauri commands in `src-tauri` are
 //! one-line adapters over the functions here, so the same behaviour is testable without a
 //! window.
 
@@ -9,6 +10,7 @@ pub mod derive;
 pub mod dto;
 pub mod error;
 mod files;
+pub mod quality;
 mod reference;
 mod session;
 

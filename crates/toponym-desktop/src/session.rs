@@ -452,7 +452,10 @@ impl Session {
     }
 
     fn validate(&self, r: &Record) -> Vec<FindingDto> {
-        self.rules().check(r).iter().map(FindingDto::from).collect()
+        let mut dtos: Vec<FindingDto> =
+            self.rules().check(r).iter().map(FindingDto::from).collect();
+        self.mark_overridden(&r.record_id, &mut dtos);
+        dtos
     }
 
     fn record_from_dto(&self, dto: RecordDto) -> Result<Record, AppError> {
@@ -649,14 +652,29 @@ impl Session {
             let at =
                 a.at.format(&time::format_description::well_known::Rfc3339)
                     .unwrap_or_default();
-            let change = FieldChange {
+            let mut change = FieldChange {
                 path: a.field.clone(),
                 before: a.old_value.clone().unwrap_or(Value::Null),
                 after: a.new_value.clone().unwrap_or(Value::Null),
             };
-            let action = if a.field == "*" { "create" } else { "update" };
+            let action = match a.field.as_str() {
+                "*" => "create",
+                f if f.starts_with("qa.") => "override",
+                _ => "update",
+            };
+            // An accepted warning shows its rule, path and reason.
+            if let (Value::Object(o), Some(reason)) = (&mut change.after, &a.reason) {
+                if action == "override" {
+                    o.insert("reason".into(), Value::String(reason.clone()));
+                }
+            }
             match out.last_mut() {
-                Some(last) if last.at == at && last.actor == a.actor && action == "update" => {
+                Some(last)
+                    if last.at == at
+                        && last.actor == a.actor
+                        && action == "update"
+                        && last.action == "update" =>
+                {
                     last.changes.push(change)
                 }
                 _ => out.push(HistoryEntry {

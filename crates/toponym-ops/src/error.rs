@@ -118,6 +118,71 @@ pub enum OpsError {
     /// The sample generator could not make a record or photo (a bug in the generator).
     #[error("sample generator: {0}")]
     Generator(String),
+    /// A record id the survey does not hold.
+    #[error("record {record_id} is not in survey {survey}")]
+    UnknownRecord {
+        /// The id as given.
+        record_id: String,
+        /// The survey file.
+        survey: PathBuf,
+    },
+    /// An override of a finding that is not open on the record now (fixed since, never
+    /// raised, or named with another rule or path).
+    #[error(
+        "record {record_id}: no open {rule} finding at {path} to accept{}",
+        open_hint(open)
+    )]
+    OverrideNotOpen {
+        /// The record.
+        record_id: String,
+        /// The rule named.
+        rule: String,
+        /// The path named.
+        path: String,
+        /// The warnings that are open on the record ("R-4 at fields.standard_name").
+        open: Vec<String>,
+    },
+    /// An override of an ERROR or BLOCKER: only a WARNING may be accepted by the surveyor.
+    #[error(
+        "record {record_id}: the {rule} finding at {path} is {severity}, which the surveyor \
+         cannot accept; only a WARNING can be accepted with a reason. Fix the record, or ask \
+         the county office for an exception"
+    )]
+    OverrideNotWarning {
+        /// The record.
+        record_id: String,
+        /// The rule.
+        rule: String,
+        /// The path.
+        path: String,
+        /// `ERROR` or `BLOCKER`.
+        severity: String,
+    },
+    /// The reason of an override is missing or too short to say anything.
+    #[error(
+        "record {record_id}: the reason for accepting the {rule} warning at {path} has \
+         {found} character(s); write at least {min} saying why the warning does not apply"
+    )]
+    OverrideReasonTooShort {
+        /// The record.
+        record_id: String,
+        /// The rule.
+        rule: String,
+        /// The path.
+        path: String,
+        /// Characters given (without surrounding and inner white space).
+        found: usize,
+        /// The fewest allowed.
+        min: usize,
+    },
+}
+
+fn open_hint(open: &[String]) -> String {
+    if open.is_empty() {
+        " (no warning is open on this record)".into()
+    } else {
+        format!(" (open warnings: {})", open.join("; "))
+    }
 }
 
 impl OpsError {
@@ -139,6 +204,10 @@ impl OpsError {
             Self::Output(e) => e.code(),
             Self::Profile { .. } => "qa.bad_profile",
             Self::Generator(_) => "samples.generator",
+            Self::UnknownRecord { .. } => "record.not_found",
+            Self::OverrideNotOpen { .. } => "override.not_open",
+            Self::OverrideNotWarning { .. } => "override.not_warning",
+            Self::OverrideReasonTooShort { .. } => "override.reason_too_short",
         }
     }
 
@@ -185,6 +254,39 @@ impl OpsError {
             }
             Self::UnknownDivision { code } | Self::NoExtent { code, .. } => {
                 p.insert("code", code.clone());
+            }
+            Self::UnknownRecord { record_id, survey } => {
+                p.insert("id", record_id.clone());
+                p.insert("path", survey.display().to_string());
+            }
+            Self::OverrideNotOpen {
+                record_id,
+                rule,
+                path,
+                ..
+            }
+            | Self::OverrideNotWarning {
+                record_id,
+                rule,
+                path,
+                ..
+            } => {
+                p.insert("id", record_id.clone());
+                p.insert("rule", rule.clone());
+                p.insert("path", path.clone());
+            }
+            Self::OverrideReasonTooShort {
+                record_id,
+                rule,
+                path,
+                found,
+                min,
+            } => {
+                p.insert("id", record_id.clone());
+                p.insert("rule", rule.clone());
+                p.insert("path", path.clone());
+                p.insert("found", found.to_string());
+                p.insert("min", min.to_string());
             }
             _ => {}
         }

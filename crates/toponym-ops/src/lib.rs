@@ -3,6 +3,7 @@
 pub mod baseline;
 mod error;
 pub mod extent;
+pub mod overrides;
 pub mod qa;
 pub mod save;
 pub mod survey;

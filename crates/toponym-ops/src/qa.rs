@@ -3,17 +3,19 @@
 //! the QA engine's contexts with them and the built-in reference data, and runs every
 //! rule up to the stage asked for. The engine itself (`toponym-qa`) does no I/O.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use toponym_core::Record;
+use serde::Serialize;
+use toponym_core::{Record, Severity};
 use toponym_forms::{Catalog, ValidateOptions};
 use toponym_qa::{
     Change, Engine, ListClosure, ListEntry, MediaItem, Options, Profile, Refs, Report, Stage,
     SurveyInput,
 };
 use toponym_reference::{builtin, UnitLevel};
-use toponym_store::Closure;
 use toponym_store::Store;
+use toponym_store::{Closure, Override};
 
 use crate::{OpsError, Result};
 
@@ -90,6 +92,13 @@ pub fn builtin_refs() -> Refs {
         refs.reference_date = Some("2023（县、乡级，全国）/ 2021（村级，泰安市）".to_owned());
     }
     refs
+}
+
+/// [`builtin_refs`], built once per process (they are parsed from the shipped tables,
+/// which takes longer than checking one record).
+pub fn shared_refs() -> &'static Refs {
+    static REFS: std::sync::OnceLock<Refs> = std::sync::OnceLock::new();
+    REFS.get_or_init(builtin_refs)
 }
 
 /// Everything of a survey the bundle stage looks at, read through the store.
@@ -185,6 +194,138 @@ pub fn check_survey(
     )
 }
 
+/// A report with the warnings surveyors accepted with a reason: every finding is still
+/// listed; an overridden WARNING carries its override (reason, who, when), and the counts
+/// say how many warnings are overridden (by rule, template, township and registrar).
+/// Overrides whose finding is gone are not shown. Serialises as the report's JSON with an
+/// `override` object on each overridden finding and an `overridden` count section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QaReport {
+    /// The engine's report.
+    pub report: Report,
+    /// The override of each finding of `report.findings` (same index), if any.
+    pub overrides: Vec<Option<Override>>,
+    /// How many warnings are overridden.
+    pub overridden: OverriddenCounts,
+}
+
+/// Counts of overridden warnings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct OverriddenCounts {
+    /// All overridden warnings.
+    pub warnings: u64,
+    /// By rule id.
+    pub by_rule: BTreeMap<String, u64>,
+    /// By template id.
+    pub by_template: BTreeMap<String, u64>,
+    /// By township code.
+    pub by_township: BTreeMap<String, u64>,
+    /// By registrar.
+    pub by_registrar: BTreeMap<String, u64>,
+}
+
+impl QaReport {
+    /// Marks the findings of `report` that `overrides` accept: a WARNING of the same
+    /// record, rule and path.
+    pub fn new(report: Report, overrides: &[Override]) -> QaReport {
+        let index: BTreeMap<(&str, &str, &str), &Override> = overrides
+            .iter()
+            .map(|o| ((o.record_id.as_str(), o.rule.as_str(), o.path.as_str()), o))
+            .collect();
+        let mut counts = OverriddenCounts::default();
+        let marks: Vec<Option<Override>> = report
+            .findings
+            .iter()
+            .map(|f| {
+                if f.severity != Severity::Warning {
+                    return None;
+                }
+                let key = (f.record_id.as_deref()?, f.rule.as_deref()?, f.path.as_str());
+                let o = index.get(&key)?;
+                counts.warnings += 1;
+                *counts.by_rule.entry(key.1.to_owned()).or_default() += 1;
+                if let Some(s) = report.subjects.get(key.0) {
+                    *counts.by_template.entry(s.template.clone()).or_default() += 1;
+                    *counts.by_township.entry(s.township.clone()).or_default() += 1;
+                    *counts.by_registrar.entry(s.registrar.clone()).or_default() += 1;
+                }
+                Some((*o).clone())
+            })
+            .collect();
+        QaReport {
+            report,
+            overrides: marks,
+            overridden: counts,
+        }
+    }
+
+    /// A report without overrides (record files have none).
+    pub fn unmarked(report: Report) -> QaReport {
+        QaReport::new(report, &[])
+    }
+
+    /// The override of finding `i`, if it has one.
+    pub fn override_of(&self, i: usize) -> Option<&Override> {
+        self.overrides.get(i).and_then(Option::as_ref)
+    }
+
+    /// Whether an ERROR or BLOCKER is open (overrides never close one).
+    pub fn has_open_errors(&self) -> bool {
+        self.report.has_open_errors()
+    }
+
+    /// The report as JSON: the engine's report, an `override` object (`reason`, `actor`,
+    /// `at`, `seq`) on each overridden finding, and `overridden` counts.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut v = serde_json::to_value(&self.report).unwrap_or_default();
+        if let Some(list) = v.get_mut("findings").and_then(|f| f.as_array_mut()) {
+            for (f, o) in list.iter_mut().zip(&self.overrides) {
+                if let (Some(obj), Some(o)) = (f.as_object_mut(), o) {
+                    obj.insert(
+                        "override".into(),
+                        serde_json::json!({
+                            "reason": o.reason,
+                            "actor": o.actor,
+                            "at": o.at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+                            "seq": o.seq,
+                        }),
+                    );
+                }
+            }
+        }
+        if let Some(obj) = v.as_object_mut() {
+            obj.insert(
+                "overridden".into(),
+                serde_json::to_value(&self.overridden).unwrap_or_default(),
+            );
+        }
+        v
+    }
+}
+
+impl Serialize for QaReport {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.to_json().serialize(s)
+    }
+}
+
+/// The survey-wide check of an open survey with its overrides: reads the survey, runs
+/// every rule up to `stage` and marks the accepted warnings.
+pub fn check_store(
+    engine: &Engine,
+    store: &Store,
+    catalog: &Catalog,
+    validate: ValidateOptions,
+    stage: Stage,
+) -> Result<QaReport> {
+    let data = read_survey(store)?;
+    let report = check_survey(engine, &data, catalog, validate, stage);
+    let overrides = store
+        .overrides()
+        .map_err(|e| OpsError::Store(e.in_file(store.path())))?;
+    Ok(QaReport::new(report, &overrides))
+}
+
 /// Runs every rule up to `stage` over record files (no list, media or log: the rules
 /// that need them say "not checked").
 pub fn check_records(
@@ -213,14 +354,18 @@ pub fn check_records(
 
 /// Writes the report as an XLSX workbook through the one safe-output path: a summary
 /// sheet, the findings, counts by rule, template, township and registrar, and the
-/// coverage table; Chinese headers, frozen header rows and filters on every sheet.
-pub fn write_xlsx(report: &Report, out: &Path, replace: bool) -> Result<std::path::PathBuf> {
+/// coverage table; Chinese headers, frozen header rows and filters on every sheet. An
+/// overridden warning has its reason, who and when in the findings sheet, and the counts
+/// have a column of overridden warnings.
+pub fn write_xlsx(report: &QaReport, out: &Path, replace: bool) -> Result<std::path::PathBuf> {
     let bytes = xlsx_bytes(report).map_err(|e| OpsError::Generator(format!("XLSX: {e}")))?;
     let file = toponym_io::OutputFile::create(out, toponym_io::OutputOptions::replacing(replace))?;
     Ok(file.write_all_and_commit(&bytes)?)
 }
 
-fn xlsx_bytes(report: &Report) -> std::result::Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+fn xlsx_bytes(marked: &QaReport) -> std::result::Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let report = &marked.report;
+    let overridden = &marked.overridden;
     use rust_xlsxwriter::{Format, Workbook, Worksheet};
     let mut wb = Workbook::new();
     let head = Format::new().set_bold().set_background_color("#DDEBF7");
@@ -276,6 +421,10 @@ fn xlsx_bytes(report: &Report) -> std::result::Result<Vec<u8>, rust_xlsxwriter::
         vec!["BLOCKER".into(), t.blocker.to_string()],
         vec!["ERROR".into(), t.error.to_string()],
         vec!["WARNING".into(), t.warning.to_string()],
+        vec![
+            "其中已说明理由接受 WARNING overridden".into(),
+            overridden.warnings.to_string(),
+        ],
         vec!["INFO".into(), t.info.to_string()],
     ];
     table(
@@ -287,8 +436,10 @@ fn xlsx_bytes(report: &Report) -> std::result::Result<Vec<u8>, rust_xlsxwriter::
     let findings: Vec<Vec<String>> = report
         .findings
         .iter()
-        .map(|f| {
+        .enumerate()
+        .map(|(i, f)| {
             let s = f.record_id.as_ref().and_then(|id| report.subjects.get(id));
+            let o = marked.override_of(i);
             vec![
                 f.severity.as_str().into(),
                 f.rule.clone().unwrap_or_else(|| "-".into()),
@@ -301,6 +452,15 @@ fn xlsx_bytes(report: &Report) -> std::result::Result<Vec<u8>, rust_xlsxwriter::
                 f.path.clone(),
                 f.message.zh.clone(),
                 f.message.en.clone(),
+                o.map(|_| "已说明理由接受 accepted".to_owned())
+                    .unwrap_or_default(),
+                o.map(|o| o.reason.clone()).unwrap_or_default(),
+                o.map(|o| o.actor.clone()).unwrap_or_default(),
+                o.map(|o| {
+                    o.at.format(&time::format_description::well_known::Rfc3339)
+                        .unwrap_or_default()
+                })
+                .unwrap_or_default(),
             ]
         })
         .collect();
@@ -319,10 +479,15 @@ fn xlsx_bytes(report: &Report) -> std::result::Result<Vec<u8>, rust_xlsxwriter::
             ("字段", 24.0),
             ("问题说明", 70.0),
             ("Message", 70.0),
+            ("处理", 22.0),
+            ("接受理由", 50.0),
+            ("接受人", 12.0),
+            ("接受时间", 26.0),
         ],
         &findings,
     )?;
-    let counts = |m: &std::collections::BTreeMap<String, toponym_qa::Counts>,
+    let counts = |m: &BTreeMap<String, toponym_qa::Counts>,
+                  accepted: &BTreeMap<String, u64>,
                   label: &dyn Fn(&str) -> String| {
         m.iter()
             .map(|(k, c)| {
@@ -332,6 +497,7 @@ fn xlsx_bytes(report: &Report) -> std::result::Result<Vec<u8>, rust_xlsxwriter::
                     c.blocker.to_string(),
                     c.error.to_string(),
                     c.warning.to_string(),
+                    accepted.get(k).copied().unwrap_or(0).to_string(),
                     c.info.to_string(),
                     c.total().to_string(),
                 ]
@@ -345,6 +511,7 @@ fn xlsx_bytes(report: &Report) -> std::result::Result<Vec<u8>, rust_xlsxwriter::
             ("BLOCKER", 10.0),
             ("ERROR", 10.0),
             ("WARNING", 10.0),
+            ("其中已接受", 10.0),
             ("INFO", 10.0),
             ("合计", 8.0),
         ]
@@ -361,7 +528,7 @@ fn xlsx_bytes(report: &Report) -> std::result::Result<Vec<u8>, rust_xlsxwriter::
         wb.add_worksheet().set_name("按规则")?,
         &head,
         &cols("规则", "名称"),
-        &counts(&report.by_rule, &title),
+        &counts(&report.by_rule, &overridden.by_rule, &title),
     )?;
     let catalog = Catalog::builtin();
     let tname = |id: &str| {
@@ -374,7 +541,7 @@ fn xlsx_bytes(report: &Report) -> std::result::Result<Vec<u8>, rust_xlsxwriter::
         wb.add_worksheet().set_name("按样表")?,
         &head,
         &cols("样表", "样表名称"),
-        &counts(&report.by_template, &tname),
+        &counts(&report.by_template, &overridden.by_template, &tname),
     )?;
     let refs = builtin_refs();
     let uname = |c: &str| refs.unit_name(c).to_owned();
@@ -382,13 +549,15 @@ fn xlsx_bytes(report: &Report) -> std::result::Result<Vec<u8>, rust_xlsxwriter::
         wb.add_worksheet().set_name("按乡镇")?,
         &head,
         &cols("行政区代码", "名称"),
-        &counts(&report.by_township, &uname),
+        &counts(&report.by_township, &overridden.by_township, &uname),
     )?;
     table(
         wb.add_worksheet().set_name("按登记人")?,
         &head,
         &cols("登记人", "-"),
-        &counts(&report.by_registrar, &|_| String::new()),
+        &counts(&report.by_registrar, &overridden.by_registrar, &|_| {
+            String::new()
+        }),
     )?;
     let coverage: Vec<Vec<String>> = report
         .coverage

@@ -12,7 +12,6 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use toponym_core::{Clock, Record, RecordId, WorkflowStatus};
 use toponym_forms::{Catalog, ValidateOptions};
@@ -34,12 +33,6 @@ pub struct SaveRules<'a> {
     pub options: Options,
 }
 
-/// The reference data the machine ships, read once per process.
-pub fn shared_refs() -> &'static Refs {
-    static REFS: OnceLock<Refs> = OnceLock::new();
-    REFS.get_or_init(crate::qa::builtin_refs)
-}
-
 impl SaveRules<'static> {
     /// The built-in catalogue, default profile and shipped reference data, with "today"
     /// from `clock` and the project area's bounding box (S-1) if known.
@@ -47,7 +40,7 @@ impl SaveRules<'static> {
         SaveRules {
             catalog: Catalog::builtin(),
             engine: Engine::builtin(),
-            refs: shared_refs(),
+            refs: crate::qa::shared_refs(),
             options: Options {
                 validate: ValidateOptions {
                     now: Some(clock.now()),

@@ -16,6 +16,11 @@
 //! raw bytes (migration 0004); the previous entry's hash is not stored again, since the
 //! verifier reads the entries in order. The hashed content, and so every hash written
 //! before, is unchanged: the previous hash enters it as hex text.
+//!
+//! Entries whose field starts with `qa.` are annotations, not changes of the form: a
+//! surveyor's acceptance of a QA warning (`qa.override`, see `overrides.rs`) is logged
+//! and hash-chained like any change, but it changes no value of the record, so rebuilding
+//! an earlier state and checking a record against its history skip it.
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -29,6 +34,15 @@ use crate::{Result, StoreError};
 /// The genesis `prev_hash`.
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+/// The field of an override entry: a QA warning accepted with a reason (the reason is the
+/// entry's reason, the new value `{"rule": …, "path": …}`).
+pub(crate) const OVERRIDE_FIELD: &str = "qa.override";
+
+/// Whether an entry's field is an annotation (`qa.…`) rather than a change of the record.
+pub(crate) fn is_annotation(field: &str) -> bool {
+    field.starts_with("qa.")
+}
+
 /// One change to one field of one record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuditEntry {
@@ -41,7 +55,8 @@ pub struct AuditEntry {
     pub at: OffsetDateTime,
     /// Who.
     pub actor: String,
-    /// `*` for creation, else `template`, `geometry` or `fields.<key>`.
+    /// `*` for creation, else `template`, `geometry` or `fields.<key>`; `qa.override` for
+    /// a QA warning accepted with a reason (no change of the record).
     pub field: String,
     /// Value before (absent = `None`).
     pub old_value: Option<Value>,
@@ -62,7 +77,8 @@ pub struct ChangeSummary {
     pub at: OffsetDateTime,
     /// Who.
     pub actor: String,
-    /// `*` for creation, else `template`, `geometry` or `fields.<key>`.
+    /// `*` for creation, else `template`, `geometry` or `fields.<key>`; `qa.override` for
+    /// a QA warning accepted with a reason (no change of the record).
     pub field: String,
 }
 
@@ -360,7 +376,11 @@ pub(crate) fn rebuild(
             })
         }
     };
-    for e in entries.iter().rev().filter(|e| e.at > at && e.field != "*") {
+    for e in entries
+        .iter()
+        .rev()
+        .filter(|e| e.at > at && e.field != "*" && !is_annotation(&e.field))
+    {
         undo(&mut obj, e)?;
     }
     to_record(obj).map(Some)
@@ -375,7 +395,11 @@ fn matches_creation(current: &Record, entries: &[AuditEntry]) -> Result<Option<S
         Ok(Value::Object(m)) => m,
         _ => return Ok(Some("does not serialise to an object".into())),
     };
-    for e in entries.iter().rev().filter(|e| e.seq > created.seq) {
+    for e in entries
+        .iter()
+        .rev()
+        .filter(|e| e.seq > created.seq && !is_annotation(&e.field))
+    {
         // Each change must have left exactly the value it logged.
         if value_at(&obj, &e.field) != e.new_value.as_ref() {
             return Ok(Some(format!(

@@ -112,6 +112,10 @@ pub enum StoreError {
         /// What is wrong.
         detail: String,
     },
+    /// A QA warning that is already accepted with a reason on this record and path (the
+    /// override made then).
+    #[error("{}", duplicate_override(.0))]
+    DuplicateOverride(Box<crate::Override>),
     /// A query argument is unusable (e.g. a box with west > east).
     #[error("invalid query: {0}")]
     InvalidQuery(String),
@@ -166,6 +170,17 @@ pub enum StoreError {
     },
 }
 
+fn duplicate_override(o: &crate::Override) -> String {
+    let at =
+        o.at.format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+    format!(
+        "record {}: the {} warning at {} was already accepted by {} on {at} (reason: {}); \
+         an override is made once",
+        o.record_id, o.rule, o.path, o.actor, o.reason
+    )
+}
+
 impl StoreError {
     /// A stable code for the app and `--json` output.
     pub fn code(&self) -> &'static str {
@@ -183,6 +198,7 @@ impl StoreError {
             Self::BadKdfFile { .. } => "survey.bad_key_file",
             Self::Kdf(_) => "survey.kdf",
             Self::InvalidRecord { .. } => "record.invalid",
+            Self::DuplicateOverride(_) => "override.exists",
             Self::InvalidQuery(_) => "store.invalid_query",
             Self::Corrupt { .. } => "survey.damaged",
             Self::SchemaTooNew { .. } => "survey.schema_too_new",

@@ -22,6 +22,7 @@ pub mod mbtiles;
 mod media;
 mod migrate;
 mod names;
+mod overrides;
 mod process;
 mod reference;
 mod rtree_pack;
@@ -34,6 +35,7 @@ pub use investigation::{Closure, InvestigationEntry, NewInvestigationEntry};
 pub use kdf::{derive_key, sidecar_path, DerivedKey, KdfParams, Passphrase};
 pub use media::{Media, MediaInfo};
 pub use names::{normalise_key, SearchKeys};
+pub use overrides::{Override, MAX_OVERRIDE_REASON_CHARS};
 pub use process::disable_transparent_huge_pages;
 pub use reference::ReferenceTableInfo;
 pub use store::{

@@ -38,6 +38,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0005_envelope_status.sql"),
     ),
     (
+        6,
+        "0006_qa_overrides",
+        include_str!("../migrations/0006_qa_overrides.sql"),
+    ),
+    (
         100,
         "0100_reference",
         include_str!("../migrations/0100_reference.sql"),

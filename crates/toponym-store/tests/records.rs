@@ -410,7 +410,7 @@ fn migrations_are_recorded_and_a_newer_schema_is_refused() {
         .collect::<Result<_, _>>()
         .unwrap();
     let versions: Vec<i64> = applied.iter().map(|a| a.0).collect();
-    assert_eq!(versions, [1, 2, 3, 4, 5, 100, 101]);
+    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 100, 101]);
     assert_eq!(applied[0].1, "0001_init");
     conn.execute_batch("PRAGMA user_version = 999;").unwrap();
     drop(conn);

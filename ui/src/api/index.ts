@@ -22,6 +22,8 @@ import type { StartupInfo } from './bindings/StartupInfo';
 import type { SurveyInfo } from './bindings/SurveyInfo';
 import type { CoordsDto } from './bindings/CoordsDto';
 import type { BasemapDto } from './bindings/BasemapDto';
+import type { QualityReportDto } from './bindings/QualityReportDto';
+import type { OverrideDto } from './bindings/OverrideDto';
 
 export type * from './bindings/CatalogDto';
 export type * from './bindings/CategoryDto';
@@ -52,6 +54,13 @@ export type * from './bindings/SurveyInfo';
 export type * from './bindings/TemplateDto';
 export type * from './bindings/CoordsDto';
 export type * from './bindings/BasemapDto';
+export type * from './bindings/QualityReportDto';
+export type * from './bindings/QualityFindingDto';
+export type * from './bindings/QualityGroupDto';
+export type * from './bindings/SeverityCountsDto';
+export type * from './bindings/CoverageGapDto';
+export type * from './bindings/CoverageReasonDto';
+export type * from './bindings/OverrideDto';
 
 /** Turns whatever a rejected invoke carries into the `{code, message, params}` shape. */
 export function asError(e: unknown): ErrorDto {
@@ -89,6 +98,10 @@ export const api = {
     call<RefHit[]>('ref_search', { query, templates }),
   refLookup: (ids: string[]) => call<RefHit[]>('ref_lookup', { ids }),
   history: (id: string) => call<HistoryEntry[]>('record_history', { id }),
+  qualityReport: () => call<QualityReportDto>('quality_report'),
+  recordQuality: (id: string) => call<FindingDto[]>('record_quality', { id }),
+  findingOverride: (recordId: string, rule: string, path: string, reason: string) =>
+    call<OverrideDto>('finding_override', { recordId, rule, path, reason }),
   mediaList: (recordId: string) => call<MediaDto[]>('media_list', { recordId }),
   mediaAttach: (recordId: string, fileName: string, base64: string) =>
     call<MediaDto>('media_attach', { recordId, fileName, base64 }),

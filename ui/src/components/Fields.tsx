@@ -24,9 +24,22 @@ export function FindingList({ findings, testid }: { findings: FindingDto[]; test
   return (
     <ul class="findings" data-testid={testid}>
       {findings.map((f) => (
-        <li class={`sev-${f.severity.toLowerCase()}`} data-testid="finding" data-code={f.message.code} data-severity={f.severity} data-path={f.path}>
+        <li
+          class={`sev-${f.severity.toLowerCase()}${f.overridden ? ' overridden' : ''}`}
+          data-testid="finding"
+          data-code={f.message.code}
+          data-severity={f.severity}
+          data-path={f.path}
+          data-overridden={f.overridden ? '1' : '0'}
+        >
           <b>{f.severity}</b> {f.rule ? `${f.rule} ` : ''}
           {tm(f.message)}
+          {f.overridden && (
+            <span class="accepted-tag" title={`${f.overridden.reason} (${f.overridden.actor})`}>
+              {' '}
+              ✓ {t('override.accepted')}
+            </span>
+          )}
         </li>
       ))}
     </ul>

@@ -2,7 +2,10 @@
 // census order, then the template's own. Every change is saved as a draft shortly after
 // the surveyor stops typing (and at once when a field loses focus), so a crash loses at
 // most the field being typed. "Mark complete" is refused by the core while an ERROR or
-// BLOCKER finding is open; the refusal and the findings are shown next to the fields.
+// BLOCKER finding is open; the refusal and the findings are shown next to the fields and,
+// grouped by severity, in the findings panel, where a WARNING can be accepted with a
+// reason (the override dialog). Opened from the quality screen, the form goes to the
+// finding's field: scrolled to, highlighted and focused.
 import { memo } from 'preact/compat';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import {
@@ -16,10 +19,12 @@ import {
   type HistoryEntry,
   type MapLayers,
   type MediaDto,
+  type OverrideDto,
   type RecordDto,
   type RomanDto,
 } from '../api';
 import { FieldInput, FindingList, findingKey, label, useDebounced, type Value } from '../components/Fields';
+import { FindingsPanel, OverrideDialog } from '../components/Findings';
 import { MapView } from '../components/map';
 import { geometryOf, verticesOf, type GeomKind } from '../components/geom';
 import { lang, pick, t, te, tm } from '../i18n';
@@ -47,12 +52,34 @@ export const knownTemplate = new Map<string, string>();
 
 const NO_FINDINGS: FindingDto[] = [];
 
+const findingId = (f: FindingDto) => `${f.rule ?? ''}|${f.path}|${f.message.code}`;
+
+/**
+ * The live checks of the form plus the quality rules' findings on the saved record (the
+ * ones the quality screen lists), without duplicates; an accepted warning keeps its mark.
+ */
+function mergeFindings(live: FindingDto[], qa: FindingDto[]): FindingDto[] {
+  if (!qa.length) return live;
+  const seen = new Map(live.map((f) => [findingId(f), f]));
+  const out = live.map((f) => {
+    const q = f.overridden ? null : qa.find((x) => findingId(x) === findingId(f) && x.overridden);
+    return q ? { ...f, overridden: q.overridden } : f;
+  });
+  for (const f of qa) if (!seen.has(findingId(f))) out.push(f);
+  const rank: Record<string, number> = { BLOCKER: 0, ERROR: 1, WARNING: 2, INFO: 3 };
+  return out.sort((a, b) => (rank[a.severity] ?? 9) - (rank[b.severity] ?? 9));
+}
+
 export function FormScreen(props: {
   catalog: CatalogDto;
   recordId: string | null;
   templateId: string | null;
   onBack: () => void;
   onOpen: (id: string) => void;
+  /** A finding path to go to once the form is shown (from the quality screen). */
+  focusPath?: string | null;
+  /** The back button's label key (`form.back` by default). */
+  backLabel?: string;
 }) {
   const [spec, setSpec] = useState<FormSpec | null>(null);
   const [record, setRecord] = useState<RecordDto | null>(null);
@@ -64,6 +91,9 @@ export function FormScreen(props: {
   const [roman, setRoman] = useState<RomanDto | null>(null);
   const [layers, setLayers] = useState<MapLayers | null>(null);
   const [showHistory, setShowHistory] = useState(false);
+  const [qaFindings, setQaFindings] = useState<FindingDto[]>([]);
+  const [highlight, setHighlight] = useState<string | null>(null);
+  const [accepting, setAccepting] = useState<FindingDto | null>(null);
 
   // The latest record and a save queue: saves run one after another, the last one wins.
   const latest = useRef<RecordDto | null>(null);
@@ -95,6 +125,7 @@ export function FormScreen(props: {
         setFindings(opened.findings);
         setSaveState(props.recordId ? 'saved' : 'new');
         markPainted('form-shown');
+        if (props.recordId) refreshQa(props.recordId);
       } catch (e) {
         setError(e as ErrorDto);
       }
@@ -107,6 +138,11 @@ export function FormScreen(props: {
       if (dirty.current && latest.current) api.recordSave(latest.current, false);
     };
   }, []);
+
+  // The quality rules' findings of the saved record (a record not saved yet has none).
+  const refreshQa = (id: string) => {
+    api.recordQuality(id).then(setQaFindings, () => setQaFindings([]));
+  };
 
   const save = (complete: boolean): Promise<unknown> => {
     if (timer.current) clearTimeout(timer.current);
@@ -137,6 +173,7 @@ export function FormScreen(props: {
         if (complete) setNotice(out.refused ? 'refused' : 'completed');
         markPainted('save-shown');
         setError(null);
+        refreshQa(rec.id);
       } catch (e) {
         setError(e as ErrorDto);
         setSaveState('dirty');
@@ -219,18 +256,55 @@ export function FormScreen(props: {
     }
   });
 
+  // Goes to a finding's field: highlighted, scrolled into view and focused (its first
+  // input, or the row itself when the field is read-only).
+  const gotoField = (path: string) => {
+    const key = findingKey(path);
+    setHighlight(key);
+    if (!key) return;
+    requestAnimationFrame(() => {
+      const root = document.querySelector('[data-testid="form"]');
+      const target =
+        key === 'geometry' ? root?.querySelector<HTMLElement>('[data-testid="geometry-card"]') : root?.querySelector<HTMLElement>(`.field[data-field="${CSS.escape(key)}"]`);
+      if (!target) return;
+      target.scrollIntoView({ block: 'center' });
+      const input = target.querySelector<HTMLElement>('input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])');
+      (input ?? target).focus({ preventScroll: true });
+    });
+  };
+  const focusedOnce = useRef(false);
+  useEffect(() => {
+    if (spec && record && props.focusPath && !focusedOnce.current) {
+      focusedOnce.current = true;
+      gotoField(props.focusPath);
+    }
+  }, [spec, record]);
+
   if (error && !record) return <p class="error" data-testid="form-error">{te(error)}</p>;
   if (!spec || !record) return <p class="loading">…</p>;
 
   const kind = spec.template.geometry as GeomKind;
+  const shown = mergeFindings(findings, qaFindings);
   const byKey = new Map<string, FindingDto[]>();
-  const general: FindingDto[] = [];
-  for (const f of findings) {
+  for (const f of shown) {
     const k = findingKey(f.path);
     if (k && (spec.fields.some((x) => x.key === k) || k === 'geometry')) byKey.set(k, [...(byKey.get(k) ?? []), f]);
-    else general.push(f);
   }
   const blocking = findings.filter((f) => f.blocking).length;
+  const fieldLabel = (path: string) => {
+    const k = findingKey(path);
+    if (k === 'geometry') return t('form.geometry');
+    const f = k ? spec.fields.find((x) => x.key === k) : undefined;
+    return f ? label(f) : path || t('form.record_findings');
+  };
+  const accepted = (o: OverrideDto, target: FindingDto) => {
+    const mark = (list: FindingDto[]) =>
+      list.map((f) => (f.severity === 'WARNING' && f.rule === target.rule && f.path === target.path ? { ...f, overridden: o } : f));
+    setFindings(mark);
+    setQaFindings(mark);
+    setAccepting(null);
+    refreshQa(record.id);
+  };
 
   const onGeometry = (g: GeometryDto | null) =>
     update((r) => {
@@ -258,6 +332,7 @@ export function FormScreen(props: {
         flush={flush}
         roman={f.key === 'roman' ? roman : undefined}
         overrideReason={f.key === 'roman' ? record.fields.roman_override : undefined}
+        highlight={highlight === f.key}
       />
     );
   };
@@ -267,7 +342,7 @@ export function FormScreen(props: {
     <div class="form-screen" data-testid="form" data-record-id={record.id} data-template={record.template_id} data-status={record.status}>
       <div class="form-head card">
         <button onClick={props.onBack} data-testid="form-back">
-          ← {t('form.back')}
+          ← {t(props.backLabel ?? 'form.back')}
         </button>
         <h2>
           {(record.fields.standard_name as string) || '—'} <small>{tplName} · {t(`geom.${kind}`)}</small>
@@ -302,12 +377,7 @@ export function FormScreen(props: {
       {error && <p class="error">{te(error)}</p>}
       <div class="form-body">
         <div class="form-fields" data-testid="form-fields">
-          {general.length > 0 && (
-            <section class="card">
-              <h3>{t('form.record_findings')}</h3>
-              <FindingList findings={general} testid="findings-record" />
-            </section>
-          )}
+          <FindingsPanel findings={shown} fieldLabel={fieldLabel} onGoto={(p) => gotoField(p)} onAccept={setAccepting} />
           {spec.groups.map((g) => {
             const fs = spec.fields.filter((f) => f.group === g.id);
             if (!fs.length) return null;
@@ -320,7 +390,12 @@ export function FormScreen(props: {
           })}
         </div>
         <aside class="form-side">
-          <section class="card">
+          <section
+            class={`card${highlight === 'geometry' ? ' highlight' : ''}`}
+            data-testid="geometry-card"
+            data-highlight={highlight === 'geometry' ? '1' : '0'}
+            tabIndex={-1}
+          >
             <h3>{t('form.geometry')}</h3>
             <MapView
               id="form"
@@ -335,6 +410,16 @@ export function FormScreen(props: {
           {showHistory && <History recordId={record.id} />}
         </aside>
       </div>
+      {accepting && (
+        <OverrideDialog
+          recordId={record.id}
+          finding={accepting}
+          fieldLabel={fieldLabel(accepting.path)}
+          beforeSubmit={() => save(false)}
+          onDone={(o) => accepted(o, accepting)}
+          onCancel={() => setAccepting(null)}
+        />
+      )}
     </div>
   );
 }
@@ -350,6 +435,8 @@ interface FieldRowProps {
   flush: () => void;
   roman?: RomanDto | null;
   overrideReason?: Value;
+  /** The field a finding pointed at (from the quality screen or the findings panel). */
+  highlight?: boolean;
 }
 
 /** Findings are new objects after every save; equal content means nothing to redraw. */
@@ -366,7 +453,12 @@ const FieldRow = memo(
     const f = p.spec;
     const own = p.findings;
     return (
-      <div class={`field kind-${f.kind}${own.some((x) => x.blocking) ? ' bad' : ''}`} data-field={f.key}>
+      <div
+        class={`field kind-${f.kind}${own.some((x) => x.blocking) ? ' bad' : ''}${p.highlight ? ' highlight' : ''}`}
+        data-field={f.key}
+        data-highlight={p.highlight ? '1' : '0'}
+        tabIndex={-1}
+      >
         <label class="flabel" title={f.key}>
           {label(f)}
           {(f.required || f.required_if) && (
@@ -408,6 +500,7 @@ const FieldRow = memo(
     a.pointKind === b.pointKind &&
     a.roman === b.roman &&
     a.overrideReason === b.overrideReason &&
+    a.highlight === b.highlight &&
     sameFindings(a.findings, b.findings),
 );
 
@@ -585,7 +678,9 @@ function History({ recordId }: { recordId: string }) {
             <tr data-testid="history-entry">
               <td>{e.at.replace('T', ' ').replace(/\.\d+/, '')}</td>
               <td>{e.actor}</td>
-              <td>{e.action}</td>
+              <td data-testid="history-action" data-action={e.action}>
+                {t(`history.${e.action}`)}
+              </td>
               <td>
                 {e.changes.map((c) => (
                   <div class="change">

@@ -42,7 +42,7 @@ export function seedHome(s: HomeSummary) {
   seed = s;
 }
 
-export function Home({ catalog, onCreate }: { catalog: CatalogDto; onCreate: (templateId: string) => void }) {
+export function Home({ catalog, onCreate, onQuality }: { catalog: CatalogDto; onCreate: (templateId: string) => void; onQuality: () => void }) {
   const [summary, setSummary] = useState<HomeSummary | null>(() => {
     const s = seed;
     seed = null;
@@ -89,6 +89,13 @@ export function Home({ catalog, onCreate }: { catalog: CatalogDto; onCreate: (te
         </select>
         <button class="primary" data-testid="new-record" disabled={!tpl} onClick={() => onCreate(tpl)}>
           {t('home.new_record')}
+        </button>
+      </section>
+      <section class="card quality-entry">
+        <h2>{t('home.quality')}</h2>
+        <span class="muted">{t('home.quality_hint')}</span>
+        <button class="primary" data-testid="home-quality" onClick={onQuality}>
+          {t('home.quality_open')}
         </button>
       </section>
       {error && <p class="error">{te(error)}</p>}

@@ -8,6 +8,13 @@
 //! changes anything else (a field, the geometry, the template) is an edit after review.
 //! Changes made in the same write as the review (the same store time) count as reviewed.
 //! Record files without a store have no log: "not checked".
+//!
+//! Only changes of the form are edits: `template`, `geometry` and `fields.<key>`. The log
+//! also holds annotations that change no value, such as a QA warning the surveyor accepted
+//! with a reason (`qa.override`); the record's content is still what the reviewer signed,
+//! so an override after the review is allowed and does not send the record back. The
+//! reviewer sees it anyway: the QA report lists the overridden warning with its reason,
+//! who and when, and the record's history shows the entry.
 
 use rustc_hash::FxHashMap;
 use toponym_core::Severity;
@@ -21,10 +28,15 @@ pub(crate) static RULE: Rule = Rule {
     basis: "ours",
     title_zh: "审核后不得修改",
     title_en: "No edit after review",
-    checks: "Records with fields.reviewer: no audit-log entry changing anything but the review fields (reviewer, reviewed_at, review_result, review_note, the envelope's workflow_status) later than the latest entry that set a review field or created the record. Not checked without an audit log (record files).",
+    checks: "Records with fields.reviewer: no audit-log entry changing the form (template, geometry, a field) other than the review fields (reviewer, reviewed_at, review_result, review_note, the envelope's workflow_status) later than the latest entry that set a review field or created the record; annotations such as accepted warnings (qa.override) are not edits. Not checked without an audit log (record files).",
     prepare: None,
     check: Check::Survey(check),
 };
+
+/// Whether a log entry changes the form (rather than annotating it, like `qa.override`).
+fn is_form_change(field: &str) -> bool {
+    field == "template" || field == "geometry" || field.starts_with("fields.")
+}
 
 /// Fields that record the review itself (or the workflow state it moves).
 fn is_review_field(field: &str) -> bool {
@@ -71,7 +83,7 @@ fn check(cx: &SurveyCtx<'_>, _: &Prep<'_>, out: &mut Out<'_>) {
         };
         let after: Vec<&&Change> = log
             .iter()
-            .filter(|c| c.at > reviewed && !c.is_creation() && !is_review_field(&c.field))
+            .filter(|c| c.at > reviewed && is_form_change(&c.field) && !is_review_field(&c.field))
             .collect();
         let Some(first) = after.iter().min_by_key(|c| c.at) else {
             continue;
@@ -145,6 +157,30 @@ mod tests {
         // Only the review note changed after the review: not an edit.
         let log = [change(&id, 0, "*"), change(&id, 5, "fields.review_note")];
         assert_eq!(survey_full(&recs, &[], &[], &log, true).of_rule("W-2").count(), 0);
+    }
+
+    #[test]
+    fn an_accepted_warning_after_the_review_is_not_an_edit() {
+        let r = record(
+            "settlement.village",
+            json!({"standard_name": "东王庄", "registrar": "李秀英", "reviewer": "王强"}),
+            None,
+        );
+        let id = r.record_id.to_string();
+        let recs = [r];
+        let log = [change(&id, 0, "*"), change(&id, 5, "qa.override")];
+        assert_eq!(survey_full(&recs, &[], &[], &log, true).of_rule("W-2").count(), 0);
+        // An edit after the override still is one, and is the one named.
+        let log = [
+            change(&id, 0, "*"),
+            change(&id, 5, "qa.override"),
+            change(&id, 7, "geometry"),
+        ];
+        let rep = survey_full(&recs, &[], &[], &log, true);
+        let f: Vec<_> = rep.of_rule("W-2").collect();
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].path, "geometry");
+        assert_eq!(f[0].message.params["fields"], "geometry");
     }
 
     #[test]
