@@ -32,9 +32,10 @@ pub struct Refs {
     pub dem: Option<Box<dyn Elevation>>,
 }
 
-/// Raster indexes of `Refs::boundaries`, built at the first point-in-area test.
+/// Prepared outlines of `Refs::boundaries` (raster indexes and edge trees), built at the
+/// first spatial test.
 #[derive(Default)]
-pub struct OutlineIndex(std::sync::OnceLock<FxHashMap<String, crate::grid::Grid>>);
+pub struct OutlineIndex(std::sync::OnceLock<crate::outline::Outlines>);
 
 impl std::fmt::Debug for OutlineIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -48,32 +49,19 @@ impl Refs {
         self.boundaries.iter().find_map(|b| b.area(code))
     }
 
+    /// The prepared outlines (built at the first call).
+    pub(crate) fn outlines(&self) -> &crate::outline::Outlines {
+        self.index
+            .0
+            .get_or_init(|| crate::outline::Outlines::new(&self.boundaries))
+    }
+
     /// Whether the point is within `buffer_m` of the unit; `None` if no outline is loaded.
-    /// A point well inside is answered from the raster index; the exact distance is
-    /// computed only near the outline or outside it.
+    /// The same answer as `Boundaries::within` of the first table with the unit: a point
+    /// well inside is answered from the raster index, and the distance is measured only
+    /// to the outline's edges near the point.
     pub fn within(&self, code: &str, p: [f64; 2], buffer_m: f64) -> Option<bool> {
-        let grids = self.index.0.get_or_init(|| {
-            let mut m = FxHashMap::default();
-            for b in &self.boundaries {
-                for a in &b.areas {
-                    let shape = match a.geometry.to_geo() {
-                        geo::Geometry::Polygon(p) => geo::MultiPolygon(vec![p]),
-                        geo::Geometry::MultiPolygon(mp) => mp,
-                        _ => continue,
-                    };
-                    if let Some(g) = crate::grid::Grid::new(&shape) {
-                        m.entry(a.code.clone()).or_insert(g);
-                    }
-                }
-            }
-            m
-        });
-        if grids.get(code).and_then(|g| g.lookup(p)) == Some(true) {
-            return Some(true);
-        }
-        self.boundaries
-            .iter()
-            .find_map(|b| b.within(code, p, buffer_m))
+        Some(self.outlines().get(code)?.within(p, buffer_m))
     }
 
     /// A unit's name, or its code.

@@ -14,6 +14,7 @@ pub mod docs;
 mod engine;
 mod grid;
 pub mod out;
+mod outline;
 pub mod profile;
 pub mod report;
 pub mod romanised;

@@ -2,7 +2,9 @@
 //! more than `max_reuse` records of the survey. Texts are compared after trimming and
 //! collapsing white space; every record of an over-used text is named.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+
+use rustc_hash::FxHashMap;
 
 use serde::Deserialize;
 use toponym_core::Severity;
@@ -30,14 +32,13 @@ struct Params {
 fn check(cx: &SurveyCtx<'_>, p: &Prep<'_>, out: &mut Out<'_>) {
     let p: &Params = p.get();
     for key in &p.fields {
-        let mut by_text: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_text: FxHashMap<Cow<'_, str>, Vec<usize>> = FxHashMap::default();
         for (i, r) in cx.records.iter().enumerate() {
             if let Some(t) = view::text(r, key) {
-                let norm: String = t.split_whitespace().collect::<Vec<_>>().join(" ");
-                by_text.entry(norm).or_default().push(i);
+                by_text.entry(collapsed(t)).or_default().push(i);
             }
         }
-        let mut groups: Vec<(&String, &Vec<usize>)> =
+        let mut groups: Vec<(&Cow<'_, str>, &Vec<usize>)> =
             by_text.iter().filter(|(_, v)| v.len() > p.max_reuse).collect();
         groups.sort();
         for (text, idx) in groups {
@@ -58,6 +59,26 @@ fn check(cx: &SurveyCtx<'_>, p: &Prep<'_>, out: &mut Out<'_>) {
     }
 }
 
+/// The text with white space collapsed (runs to one space, none at the edges); borrowed
+/// when it already is (most narratives), so that the common case allocates nothing.
+fn collapsed(t: &str) -> Cow<'_, str> {
+    let mut prev_space = true;
+    let normal = t.chars().all(|c| {
+        let ok = if c.is_whitespace() {
+            c == ' ' && !prev_space
+        } else {
+            true
+        };
+        prev_space = c.is_whitespace();
+        ok
+    }) && !prev_space;
+    if normal || t.is_empty() {
+        Cow::Borrowed(t)
+    } else {
+        Cow::Owned(t.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::testkit::{record, survey};
@@ -73,5 +94,13 @@ mod tests {
         recs.push(v(4, &format!(" {text} ")));
         let rep = survey(&recs);
         assert_eq!(rep.of_rule("C-3").count(), 4);
+    }
+
+    #[test]
+    fn collapsing_matches_split_and_join() {
+        for t in ["", " ", "a", "a b", " a", "a ", "a  b", "a\tb", "清朝 建村\u{3000}至今", "x\n"] {
+            let want = t.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(super::collapsed(t), want, "{t:?}");
+        }
     }
 }

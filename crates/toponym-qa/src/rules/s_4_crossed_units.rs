@@ -104,8 +104,11 @@ fn check(cx: &RecordCtx<'_>, p: &Prep<'_>, out: &mut Out<'_>) {
         if at_level.is_empty() {
             continue; // the record lists nothing at this level to compare with
         }
-        for bnd in &refs.boundaries {
-            for a in bnd.crossed(g) {
+        let outlines = refs.outlines();
+        for (t, bnd) in refs.boundaries.iter().enumerate() {
+            // The areas of `Boundaries::crossed`, in its order; only the ones that could
+            // be missing are tested against the geometry.
+            for (a, outline) in outlines.in_order(t, bnd) {
                 let code = a.code.as_str();
                 if code.len() != level
                     || (level == 6 && code.ends_with("00"))
@@ -114,7 +117,14 @@ fn check(cx: &RecordCtx<'_>, p: &Prep<'_>, out: &mut Out<'_>) {
                 {
                     continue;
                 }
-                match enters(refs, a, &shape, &at_level, buffer, p.max_samples) {
+                let crosses = match &shape {
+                    Shape::Lines(m) => outline.meets_lines(m),
+                    Shape::Areas(m) => outline.meets_polygons(m),
+                };
+                if !crosses {
+                    continue;
+                }
+                match enters(refs, &outline.shape, &shape, &at_level, buffer, p.max_samples) {
                     Some(true) => missing.push(a),
                     Some(false) => {}
                     None => unknown = true,
@@ -159,17 +169,15 @@ fn check(cx: &RecordCtx<'_>, p: &Prep<'_>, out: &mut Out<'_>) {
 /// `Some(true)` yes, `Some(false)` only a graze, `None` when a listed unit has no outline.
 fn enters(
     refs: &Refs,
-    a: &AdminArea,
+    unit: &MultiPolygon<f64>,
     shape: &Shape,
     listed: &[&str],
     buffer: f64,
     max_samples: usize,
 ) -> Option<bool> {
-    let unit = match a.geometry.to_geo() {
-        geo::Geometry::Polygon(pg) => MultiPolygon(vec![pg]),
-        geo::Geometry::MultiPolygon(m) => m,
-        _ => return Some(false),
-    };
+    if unit.0.is_empty() {
+        return Some(false);
+    }
     let mut samples: Vec<[f64; 2]> = Vec::new();
     match shape {
         Shape::Lines(m) => {
