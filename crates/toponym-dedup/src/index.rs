@@ -15,8 +15,7 @@
 //! all cross pairs of the two clusters, so no cluster ever holds two records a blocking
 //! rule separates (a committee and its natural village, 前王庄 and 后王庄).
 
-use rstar::primitives::GeomWithData;
-use rstar::RTree;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use toponym_romanise::Romaniser;
 
@@ -29,6 +28,8 @@ use crate::tables::{Compat, Kind, Tables};
 const NO_CELL: u32 = u32::MAX;
 /// Groups up to this size compare all their pairs (with a cell-distance check).
 const SMALL_GROUP: usize = 24;
+/// Spatial queries search 10 % beyond a template's radius and tolerances.
+const SPATIAL_SLACK: f64 = 1.1;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Entry {
@@ -140,7 +141,73 @@ pub struct Stats {
     pub stage_seconds: [f64; 4],
 }
 
-type Point = GeomWithData<[f64; 2], u32>;
+/// The points on a square grid of plane coordinates, for the spatial candidate stage: a
+/// neighbour within `r` metres lies at most `ceil(r / cell_m)` cells away. Points are kept
+/// sorted by cell (a new batch is merged in, one linear pass) with a map from each cell to
+/// its run, so a query is a few hash look-ups and a scan of the points of nearby cells.
+struct Grid {
+    cell_m: f64,
+    /// (cell key, record), sorted.
+    pts: Vec<(u64, u32)>,
+    /// Cell key → run of `pts`.
+    runs: FxHashMap<u64, (u32, u32)>,
+    /// Plane coordinates (metres) by record; NaN without a point.
+    plane: Vec<[f64; 2]>,
+}
+
+impl Grid {
+    fn cell(&self, p: [f64; 2]) -> (i64, i64) {
+        (
+            (p[0] / self.cell_m).floor() as i64,
+            (p[1] / self.cell_m).floor() as i64,
+        )
+    }
+
+    fn key(cx: i64, cy: i64) -> u64 {
+        ((cx as i32 as u32 as u64) << 32) | cy as i32 as u32 as u64
+    }
+
+    fn unkey(k: u64) -> (i64, i64) {
+        (
+            i64::from((k >> 32) as u32 as i32),
+            i64::from(k as u32 as i32),
+        )
+    }
+
+    /// Adds the points of records `first..` (their plane coordinates already pushed) and
+    /// returns the batch's own sorted (cell, record) list.
+    fn add(&mut self, first: u32) -> Vec<(u64, u32)> {
+        let mut batch: Vec<(u64, u32)> = (first..self.plane.len() as u32)
+            .filter(|&i| !self.plane[i as usize][0].is_nan())
+            .map(|i| {
+                let (cx, cy) = self.cell(self.plane[i as usize]);
+                (Self::key(cx, cy), i)
+            })
+            .collect();
+        batch.sort_unstable();
+        self.pts = merge_sorted(std::mem::take(&mut self.pts), batch.clone());
+        self.runs.clear();
+        self.runs.reserve(self.pts.len() / 2);
+        let mut lo = 0;
+        while lo < self.pts.len() {
+            let k = self.pts[lo].0;
+            let mut hi = lo + 1;
+            while hi < self.pts.len() && self.pts[hi].0 == k {
+                hi += 1;
+            }
+            self.runs.insert(k, (lo as u32, hi as u32));
+            lo = hi;
+        }
+        batch
+    }
+
+    fn run(&self, cx: i64, cy: i64) -> &[(u64, u32)] {
+        match self.runs.get(&Self::key(cx, cy)) {
+            Some(&(lo, hi)) => &self.pts[lo as usize..hi as usize],
+            None => &[],
+        }
+    }
+}
 
 /// The linking index.
 pub struct Index {
@@ -155,7 +222,7 @@ pub struct Index {
     aliases: Vec<u64>,
     extras: Vec<Extra>,
     entries: Vec<Entry>,
-    rtree: RTree<Point>,
+    grid: Grid,
     /// Records pushed but not yet linked start here.
     linked: usize,
     parent: Vec<u32>,
@@ -180,6 +247,12 @@ impl Index {
                 .fold(tables.templates[i].radius_m, f64::max)
                 .min(tables.weights.blocks.spatial_max_m);
         }
+        // Cells as large as the usual query radius (the largest template radius searched,
+        // with the default tolerance): most queries look at the 3 × 3 cells around a point.
+        let cell_m = ((tables.weights.blocks.spatial_max_m
+            + 2.0 * tables.weights.distance.default_tolerance_m)
+            * SPATIAL_SLACK)
+            .max(1.0);
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .clamp(1, 8);
@@ -195,7 +268,12 @@ impl Index {
             aliases: Vec::new(),
             extras: Vec::new(),
             entries: Vec::new(),
-            rtree: RTree::new(),
+            grid: Grid {
+                cell_m,
+                pts: Vec::new(),
+                runs: FxHashMap::default(),
+                plane: Vec::new(),
+            },
             linked: 0,
             parent: Vec::new(),
             next: Vec::new(),
@@ -412,24 +490,18 @@ impl Index {
         }
 
         lap[0] = clock.elapsed().as_secs_f64();
-        // 3. Spatial neighbours via the R-tree.
-        let new_points: Vec<Point> = (first..last)
-            .filter(|&i| self.recs[i as usize].has_point())
-            .map(|i| Point::new(geom::plane(self.recs[i as usize].p), i))
-            .collect();
-        if self.rtree.size() == 0 || new_points.len() * 10 > self.rtree.size() {
-            let mut all: Vec<Point> = (0..first)
-                .filter(|&i| self.recs[i as usize].has_point())
-                .map(|i| Point::new(geom::plane(self.recs[i as usize].p), i))
-                .collect();
-            all.extend(new_points);
-            self.rtree = RTree::bulk_load(all);
-        } else {
-            for p in new_points {
-                self.rtree.insert(p);
-            }
+        // 3. Spatial neighbours on the grid.
+        for i in first..last {
+            let r = &self.recs[i as usize];
+            self.grid.plane.push(if r.has_point() {
+                geom::plane(r.p)
+            } else {
+                [f64::NAN, f64::NAN]
+            });
         }
-        self.spatial_pairs(first, last, &mut cand);
+        let batch_pts = self.grid.add(first);
+        self.spatial_pairs(first, &batch_pts, &mut cand);
+        drop(batch_pts);
         cand.sort_unstable();
         cand.dedup();
 
@@ -590,40 +662,93 @@ impl Index {
         }
     }
 
-    fn spatial_pairs(&self, first: u32, last: u32, out: &mut Vec<u64>) {
+    /// The search radius of a record (plane metres).
+    fn search_radius(&self, i: u32) -> f64 {
+        let r = &self.recs[i as usize];
+        (self.query_radius[r.template as usize] + 2.0 * f64::from(r.tolerance_m)) * SPATIAL_SLACK
+    }
+
+    /// Pairs of a batch record and a point within its search radius (any record) whose
+    /// templates are compatible and that [`score::may_score`]: neighbours no key shares
+    /// (one edit, `?`, graphic confusion). Two batch records are a pair when either lies in
+    /// the other's radius; the one with the larger radius (then the lower index) reports it.
+    fn spatial_pairs(&self, first: u32, batch: &[(u64, u32)], out: &mut Vec<u64>) {
         let t = &self.tables;
-        let tree = &self.rtree;
-        let recs = &self.recs;
-        let qr = &self.query_radius;
-        let ids: Vec<u32> = (first..last)
-            .filter(|&i| recs[i as usize].has_point())
-            .collect();
-        let chunk = ids.len().div_ceil(self.threads).max(1);
+        let grid = &self.grid;
+        let v = self.view();
+        let v = &v;
+        // Runs of one cell each.
+        let mut groups: Vec<(usize, usize)> = Vec::new();
+        let mut lo = 0;
+        while lo < batch.len() {
+            let mut hi = lo + 1;
+            while hi < batch.len() && batch[hi].0 == batch[lo].0 {
+                hi += 1;
+            }
+            groups.push((lo, hi));
+            lo = hi;
+        }
+        let chunk = groups.len().div_ceil(self.threads).max(1);
         let parts: Vec<Vec<u64>> = std::thread::scope(|s| {
-            let handles: Vec<_> = ids
+            let handles: Vec<_> = groups
                 .chunks(chunk)
                 .map(|part| {
                     s.spawn(move || {
-                        let mut v = Vec::new();
-                        for &i in part {
-                            let r = &recs[i as usize];
-                            let radius =
-                                (qr[r.template as usize] + 2.0 * f64::from(r.tolerance_m)) * 1.1;
-                            for p in tree.locate_within_distance(geom::plane(r.p), radius * radius)
-                            {
-                                let j = p.data;
-                                if j == i {
-                                    continue;
+                        let mut v_out = Vec::new();
+                        let mut near: Vec<&[(u64, u32)]> = Vec::new();
+                        for &(lo, hi) in part {
+                            let group = &batch[lo..hi];
+                            let (cx, cy) = Grid::unkey(group[0].0);
+                            let radii: Vec<f64> =
+                                group.iter().map(|&(_, i)| self.search_radius(i)).collect();
+                            let rings = radii
+                                .iter()
+                                .map(|r| (r / grid.cell_m).ceil() as i64)
+                                .max()
+                                .unwrap_or(1)
+                                .max(1);
+                            near.clear();
+                            for dx in -rings..=rings {
+                                for dy in -rings..=rings {
+                                    let run = grid.run(cx + dx, cy + dy);
+                                    if !run.is_empty() {
+                                        near.push(run);
+                                    }
                                 }
-                                let o = &recs[j as usize];
-                                if t.compat(r.template, o.template) == Compat::Incompatible {
-                                    continue;
+                            }
+                            for (&(_, i), &ri) in group.iter().zip(&radii) {
+                                let pi = grid.plane[i as usize];
+                                let ti = self.recs[i as usize].template;
+                                for run in &near {
+                                    for &(_, j) in *run {
+                                        if j == i {
+                                            continue;
+                                        }
+                                        if j >= first {
+                                            let rj = self.search_radius(j);
+                                            if rj > ri || (rj == ri && j < i) {
+                                                continue; // j reports it
+                                            }
+                                        }
+                                        let pj = grid.plane[j as usize];
+                                        let (dx, dy) = (pj[0] - pi[0], pj[1] - pi[1]);
+                                        if dx * dx + dy * dy > ri * ri {
+                                            continue;
+                                        }
+                                        let tj = self.recs[j as usize].template;
+                                        if t.compat(ti, tj) == Compat::Incompatible {
+                                            continue;
+                                        }
+                                        if !score::may_score(t, v, i, j) {
+                                            continue;
+                                        }
+                                        let (x, y) = if i < j { (i, j) } else { (j, i) };
+                                        v_out.push(((x as u64) << 32) | y as u64);
+                                    }
                                 }
-                                let (x, y) = if i < j { (i, j) } else { (j, i) };
-                                v.push(((x as u64) << 32) | y as u64);
                             }
                         }
-                        v
+                        v_out
                     })
                 })
                 .collect();
@@ -841,7 +966,7 @@ struct Scored {
     look_alike: bool,
 }
 
-fn merge_sorted(a: Vec<Entry>, b: Vec<Entry>) -> Vec<Entry> {
+fn merge_sorted<T: Ord + Copy>(a: Vec<T>, b: Vec<T>) -> Vec<T> {
     if a.is_empty() {
         return b;
     }
