@@ -30,6 +30,8 @@ const NO_CELL: u32 = u32::MAX;
 const SMALL_GROUP: usize = 24;
 /// Spatial queries search 10 % beyond a template's radius and tolerances.
 const SPATIAL_SLACK: f64 = 1.1;
+/// Entries of one worker's pinyin cache before it is emptied.
+const PINYIN_CACHE_MAX: usize = 1 << 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Entry {
@@ -141,25 +143,36 @@ pub struct Stats {
     pub stage_seconds: [f64; 4],
 }
 
-/// The points on a square grid of plane coordinates, for the spatial candidate stage: a
-/// neighbour within `r` metres lies at most `ceil(r / cell_m)` cells away. Points are kept
-/// sorted by cell (a new batch is merged in, one linear pass) with a map from each cell to
-/// its run, so a query is a few hash look-ups and a scan of the points of nearby cells.
+/// The points on a grid of cells `cell_m` metres high and `cell_m` metres of longitude at
+/// the equator wide (a degree grid, so the cell of a point never depends on another point's
+/// latitude), for the spatial candidate stage: a neighbour within `r` metres lies at most
+/// `ceil(r / cell_m)` cells north or south and `ceil(r / (cell_m · cos φ))` cells east or
+/// west, φ the largest latitude within reach. Points are kept sorted by cell (a new batch is
+/// merged in, one linear pass) with a map from each cell to its run, so a query is a few hash
+/// look-ups and a scan of the points of nearby cells.
 struct Grid {
     cell_m: f64,
     /// (cell key, record), sorted.
     pts: Vec<(u64, u32)>,
     /// Cell key → run of `pts`.
     runs: FxHashMap<u64, (u32, u32)>,
-    /// Plane coordinates (metres) by record; NaN without a point.
-    plane: Vec<[f64; 2]>,
 }
 
 impl Grid {
     fn cell(&self, p: [f64; 2]) -> (i64, i64) {
         (
-            (p[0] / self.cell_m).floor() as i64,
-            (p[1] / self.cell_m).floor() as i64,
+            (p[0] * geom::M_PER_DEG_LON / self.cell_m).floor() as i64,
+            (p[1] * geom::M_PER_DEG_LAT / self.cell_m).floor() as i64,
+        )
+    }
+
+    /// Cells to search east/west and north/south of a point for neighbours within `r` m.
+    fn rings(&self, p: [f64; 2], r: f64) -> (i64, i64) {
+        let far = (p[1].abs() + r / geom::M_PER_DEG_LAT).min(89.0);
+        let cos = far.to_radians().cos().max(0.05);
+        (
+            (r / (self.cell_m * cos)).ceil().max(1.0) as i64,
+            (r / self.cell_m).ceil().max(1.0) as i64,
         )
     }
 
@@ -174,13 +187,13 @@ impl Grid {
         )
     }
 
-    /// Adds the points of records `first..` (their plane coordinates already pushed) and
-    /// returns the batch's own sorted (cell, record) list.
-    fn add(&mut self, first: u32) -> Vec<(u64, u32)> {
-        let mut batch: Vec<(u64, u32)> = (first..self.plane.len() as u32)
-            .filter(|&i| !self.plane[i as usize][0].is_nan())
+    /// Adds the points of records `first..` and returns the batch's own sorted
+    /// (cell, record) list.
+    fn add(&mut self, recs: &[Rec], first: u32) -> Vec<(u64, u32)> {
+        let mut batch: Vec<(u64, u32)> = (first..recs.len() as u32)
+            .filter(|&i| recs[i as usize].has_point())
             .map(|i| {
-                let (cx, cy) = self.cell(self.plane[i as usize]);
+                let (cx, cy) = self.cell(recs[i as usize].p);
                 (Self::key(cx, cy), i)
             })
             .collect();
@@ -223,6 +236,8 @@ pub struct Index {
     extras: Vec<Extra>,
     entries: Vec<Entry>,
     grid: Grid,
+    /// Per worker: pinyin key hash by base-key hash, kept between pushes.
+    caches: Vec<PinyinCache>,
     /// Records pushed but not yet linked start here.
     linked: usize,
     parent: Vec<u32>,
@@ -272,8 +287,8 @@ impl Index {
                 cell_m,
                 pts: Vec::new(),
                 runs: FxHashMap::default(),
-                plane: Vec::new(),
             },
+            caches: Vec::new(),
             linked: 0,
             parent: Vec::new(),
             next: Vec::new(),
@@ -360,14 +375,24 @@ impl Index {
         let t = &self.tables;
         let rom = self.romaniser;
         let chunk = obs.len().div_ceil(self.threads).max(1);
+        let parts = obs.len().div_ceil(chunk);
+        if self.caches.len() < parts {
+            self.caches.resize_with(parts, PinyinCache::default);
+        }
+        let caches = &mut self.caches;
         let prepared: Vec<Vec<Prepared>> = std::thread::scope(|s| {
             let handles: Vec<_> = obs
                 .chunks(chunk)
-                .map(|part| {
+                .zip(caches.iter_mut())
+                .map(|(part, cache)| {
                     s.spawn(move || {
-                        let mut cache = PinyinCache::default();
+                        // The pinyin of a base key is kept between pushes (common names
+                        // recur in every chunk), up to a bound.
+                        if cache.len() > PINYIN_CACHE_MAX {
+                            cache.clear();
+                        }
                         part.iter()
-                            .map(|o| record::prepare(t, rom, &mut cache, o))
+                            .map(|o| record::prepare(t, rom, cache, o))
                             .collect::<Vec<_>>()
                     })
                 })
@@ -491,15 +516,7 @@ impl Index {
 
         lap[0] = clock.elapsed().as_secs_f64();
         // 3. Spatial neighbours on the grid.
-        for i in first..last {
-            let r = &self.recs[i as usize];
-            self.grid.plane.push(if r.has_point() {
-                geom::plane(r.p)
-            } else {
-                [f64::NAN, f64::NAN]
-            });
-        }
-        let batch_pts = self.grid.add(first);
+        let batch_pts = self.grid.add(&self.recs, first);
         self.spatial_pairs(first, &batch_pts, &mut cand);
         drop(batch_pts);
         cand.sort_unstable();
@@ -518,7 +535,7 @@ impl Index {
         }
         self.linked = last as usize;
         // 4. Score.
-        let scored = self.score_pairs(&cand);
+        let (scored, n_scored) = self.score_pairs(&cand);
         let n_cand = cand.len();
         drop(cand);
         lap[2] = clock.elapsed().as_secs_f64();
@@ -527,7 +544,7 @@ impl Index {
         let mut stats = Stats {
             records: (last - first) as usize,
             candidates: n_cand,
-            scored: scored.len(),
+            scored: n_scored,
             ..Stats::default()
         };
         self.decide(scored, &mut stats);
@@ -662,7 +679,7 @@ impl Index {
         }
     }
 
-    /// The search radius of a record (plane metres).
+    /// The search radius of a record (metres).
     fn search_radius(&self, i: u32) -> f64 {
         let r = &self.recs[i as usize];
         (self.query_radius[r.template as usize] + 2.0 * f64::from(r.tolerance_m)) * SPATIAL_SLACK
@@ -701,15 +718,15 @@ impl Index {
                             let (cx, cy) = Grid::unkey(group[0].0);
                             let radii: Vec<f64> =
                                 group.iter().map(|&(_, i)| self.search_radius(i)).collect();
-                            let rings = radii
-                                .iter()
-                                .map(|r| (r / grid.cell_m).ceil() as i64)
-                                .max()
-                                .unwrap_or(1)
-                                .max(1);
+                            let (mut kx, mut ky) = (1, 1);
+                            for (&(_, i), &r) in group.iter().zip(&radii) {
+                                let (x, y) = grid.rings(self.recs[i as usize].p, r);
+                                kx = kx.max(x);
+                                ky = ky.max(y);
+                            }
                             near.clear();
-                            for dx in -rings..=rings {
-                                for dy in -rings..=rings {
+                            for dx in -kx..=kx {
+                                for dy in -ky..=ky {
                                     let run = grid.run(cx + dx, cy + dy);
                                     if !run.is_empty() {
                                         near.push(run);
@@ -717,7 +734,12 @@ impl Index {
                                 }
                             }
                             for (&(_, i), &ri) in group.iter().zip(&radii) {
-                                let pi = grid.plane[i as usize];
+                                let pi = self.recs[i as usize].p;
+                                // Cheap bounds in degrees before the distance.
+                                let dlat = ri / geom::M_PER_DEG_LAT;
+                                let far = (pi[1].abs() + dlat).min(89.0);
+                                let dlon =
+                                    ri / (geom::M_PER_DEG_LON * far.to_radians().cos().max(0.05));
                                 let ti = self.recs[i as usize].template;
                                 for run in &near {
                                     for &(_, j) in *run {
@@ -730,9 +752,11 @@ impl Index {
                                                 continue; // j reports it
                                             }
                                         }
-                                        let pj = grid.plane[j as usize];
-                                        let (dx, dy) = (pj[0] - pi[0], pj[1] - pi[1]);
-                                        if dx * dx + dy * dy > ri * ri {
+                                        let pj = self.recs[j as usize].p;
+                                        if (pj[1] - pi[1]).abs() > dlat
+                                            || (pj[0] - pi[0]).abs() > dlon
+                                            || geom::distance_m(pi, pj) > ri
+                                        {
                                             continue;
                                         }
                                         let tj = self.recs[j as usize].template;
@@ -762,20 +786,29 @@ impl Index {
         }
     }
 
-    fn score_pairs(&self, cand: &[u64]) -> Vec<Scored> {
+    /// The pairs that enter the plan (links, reviews, look-alikes) and the number of pairs
+    /// scored at all.
+    fn score_pairs(&self, cand: &[u64]) -> (Vec<Scored>, usize) {
         let t = &self.tables;
         let v = self.view();
         let v = &v;
         let chunk = cand.len().div_ceil(self.threads).max(1);
-        let parts: Vec<Vec<Scored>> = std::thread::scope(|s| {
+        let parts: Vec<(Vec<Scored>, usize)> = std::thread::scope(|s| {
             let handles: Vec<_> = cand
                 .chunks(chunk)
                 .map(|part| {
                     s.spawn(move || {
                         let mut out = Vec::new();
+                        let mut n = 0usize;
                         for &p in part {
                             let (a, b) = ((p >> 32) as u32, p as u32);
                             if let Some(e) = score::evaluate(t, v, a, b, false) {
+                                n += 1;
+                                // A distinct pair without a suggested relation leaves no
+                                // trace in the plan: only counted.
+                                if e.decision == Decision::Distinct && e.relation.is_none() {
+                                    continue;
+                                }
                                 out.push(Scored {
                                     a,
                                     b,
@@ -787,7 +820,7 @@ impl Index {
                                 });
                             }
                         }
-                        out
+                        (out, n)
                     })
                 })
                 .collect();
@@ -796,7 +829,8 @@ impl Index {
                 .map(|h| h.join().unwrap_or_default())
                 .collect()
         });
-        parts.into_iter().flatten().collect()
+        let n = parts.iter().map(|p| p.1).sum();
+        (parts.into_iter().flat_map(|p| p.0).collect(), n)
     }
 
     fn decide(&mut self, scored: Vec<Scored>, stats: &mut Stats) {
