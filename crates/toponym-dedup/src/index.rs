@@ -607,19 +607,39 @@ impl Index {
                 }
             }
         } else {
-            for (k, e) in located.iter().enumerate() {
-                for c in neighbour_cells(e.cell) {
-                    if c < e.cell {
+            // Runs of one cell each; every run meets its own cell and the neighbouring
+            // cells after it (a binary search over the runs, not over the entries).
+            let mut runs: Vec<(u32, usize, usize)> = Vec::new();
+            let mut lo = 0;
+            while lo < located.len() {
+                let c = located[lo].cell;
+                let mut hi = lo + 1;
+                while hi < located.len() && located[hi].cell == c {
+                    hi += 1;
+                }
+                runs.push((c, lo, hi));
+                lo = hi;
+            }
+            for &(cell, lo, hi) in &runs {
+                let own = &located[lo..hi];
+                for (k, e) in own.iter().enumerate() {
+                    for f in &own[k + 1..] {
+                        push(out, e.rec, f.rec);
+                    }
+                }
+                for c in neighbour_cells(cell) {
+                    if c <= cell {
                         continue;
                     }
-                    let s = located.partition_point(|x| x.cell < c);
-                    for f in located[s..].iter().take_while(|x| x.cell == c) {
-                        if c != e.cell || f.rec > e.rec {
-                            push(out, e.rec, f.rec);
+                    if let Ok(r) = runs.binary_search_by_key(&c, |x| x.0) {
+                        let (_, flo, fhi) = runs[r];
+                        for e in own {
+                            for f in &located[flo..fhi] {
+                                push(out, e.rec, f.rec);
+                            }
                         }
                     }
                 }
-                let _ = k;
             }
         }
         // A record without coordinates meets every record of its key in its county.
