@@ -16,7 +16,7 @@ use toponym_dedup::input::Columns;
 use toponym_dedup::{Index, Outcome, ReviewPolicy, Tables};
 
 /// Records per chunk handed to the engine while reading.
-const CHUNK: usize = 65_536;
+const CHUNK: usize = 16_384;
 
 /// What to do with review-band pairs when building clusters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -119,7 +119,8 @@ fn run_inner(args: &Args) -> Result<()> {
         index = index.with_threads(n);
     }
 
-    // Read in chunks.
+    // Read in chunks on a thread of its own, so parsing the CSV overlaps with the keys
+    // and pinyin of the previous chunk (which `push` computes on the worker threads).
     let file = args.records.display().to_string();
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(false)
@@ -130,31 +131,47 @@ fn run_inner(args: &Args) -> Result<()> {
         .with_context(|| format!("{file}: cannot read the header row"))?
         .clone();
     let cols = Columns::from_header(header.iter()).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
-    let mut chunk = Vec::with_capacity(CHUNK);
-    let mut rec = csv::StringRecord::new();
-    let mut row = 0usize;
-    loop {
-        let more = rdr.read_record(&mut rec).map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            anyhow::anyhow!("{file}, line {line}: {e}")
-        })?;
-        if more {
-            row += 1;
-            let o = cols
-                .observation(row, |i| rec.get(i))
-                .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
-            chunk.push(o);
-        }
-        if chunk.len() == CHUNK || (!more && !chunk.is_empty()) {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<toponym_dedup::Observation>>(1);
+    let row = std::thread::scope(|s| -> Result<usize> {
+        let reader_bar = bar.clone();
+        let file = &file;
+        let reader = s.spawn(move || -> Result<usize> {
+            let mut chunk = Vec::with_capacity(CHUNK);
+            let mut rec = csv::StringRecord::new();
+            let mut row = 0usize;
+            loop {
+                let more = rdr.read_record(&mut rec).map_err(|e| {
+                    let line = e.position().map_or(0, |p| p.line());
+                    anyhow::anyhow!("{file}, line {line}: {e}")
+                })?;
+                if more {
+                    row += 1;
+                    let o = cols
+                        .observation(row, |i| rec.get(i))
+                        .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+                    chunk.push(o);
+                }
+                if chunk.len() == CHUNK || (!more && !chunk.is_empty()) {
+                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                    if tx.send(full).is_err() {
+                        break;
+                    }
+                    reader_bar.set_position(rdr.position().byte());
+                    reader_bar.set_message(format!("read {row} records"));
+                }
+                if !more {
+                    break;
+                }
+            }
+            Ok(row)
+        });
+        for chunk in rx {
             index.push(&chunk);
-            chunk.clear();
-            bar.set_position(rdr.position().byte());
-            bar.set_message(format!("read {row} records"));
         }
-        if !more {
-            break;
-        }
-    }
+        reader
+            .join()
+            .map_err(|_| anyhow::anyhow!("{file}: the reader thread failed"))?
+    })?;
     if row == 0 {
         bail!("{file} has no data rows");
     }

@@ -15,8 +15,7 @@
 //! all cross pairs of the two clusters, so no cluster ever holds two records a blocking
 //! rule separates (a committee and its natural village, 前王庄 and 后王庄).
 
-use rstar::primitives::GeomWithData;
-use rstar::RTree;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use toponym_romanise::Romaniser;
 
@@ -29,6 +28,10 @@ use crate::tables::{Compat, Kind, Tables};
 const NO_CELL: u32 = u32::MAX;
 /// Groups up to this size compare all their pairs (with a cell-distance check).
 const SMALL_GROUP: usize = 24;
+/// Spatial queries search 10 % beyond a template's radius and tolerances.
+const SPATIAL_SLACK: f64 = 1.1;
+/// Entries of one worker's pinyin cache before it is emptied.
+const PINYIN_CACHE_MAX: usize = 1 << 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Entry {
@@ -140,7 +143,84 @@ pub struct Stats {
     pub stage_seconds: [f64; 4],
 }
 
-type Point = GeomWithData<[f64; 2], u32>;
+/// The points on a grid of cells `cell_m` metres high and `cell_m` metres of longitude at
+/// the equator wide (a degree grid, so the cell of a point never depends on another point's
+/// latitude), for the spatial candidate stage: a neighbour within `r` metres lies at most
+/// `ceil(r / cell_m)` cells north or south and `ceil(r / (cell_m · cos φ))` cells east or
+/// west, φ the largest latitude within reach. Points are kept sorted by cell (a new batch is
+/// merged in, one linear pass) with a map from each cell to its run, so a query is a few hash
+/// look-ups and a scan of the points of nearby cells.
+struct Grid {
+    cell_m: f64,
+    /// (cell key, record), sorted.
+    pts: Vec<(u64, u32)>,
+    /// Cell key → run of `pts`.
+    runs: FxHashMap<u64, (u32, u32)>,
+}
+
+impl Grid {
+    fn cell(&self, p: [f64; 2]) -> (i64, i64) {
+        (
+            (p[0] * geom::M_PER_DEG_LON / self.cell_m).floor() as i64,
+            (p[1] * geom::M_PER_DEG_LAT / self.cell_m).floor() as i64,
+        )
+    }
+
+    /// Cells to search east/west and north/south of a point for neighbours within `r` m.
+    fn rings(&self, p: [f64; 2], r: f64) -> (i64, i64) {
+        let far = (p[1].abs() + r / geom::M_PER_DEG_LAT).min(89.0);
+        let cos = far.to_radians().cos().max(0.05);
+        (
+            (r / (self.cell_m * cos)).ceil().max(1.0) as i64,
+            (r / self.cell_m).ceil().max(1.0) as i64,
+        )
+    }
+
+    fn key(cx: i64, cy: i64) -> u64 {
+        ((cx as i32 as u32 as u64) << 32) | cy as i32 as u32 as u64
+    }
+
+    fn unkey(k: u64) -> (i64, i64) {
+        (
+            i64::from((k >> 32) as u32 as i32),
+            i64::from(k as u32 as i32),
+        )
+    }
+
+    /// Adds the points of records `first..` and returns the batch's own sorted
+    /// (cell, record) list.
+    fn add(&mut self, recs: &[Rec], first: u32) -> Vec<(u64, u32)> {
+        let mut batch: Vec<(u64, u32)> = (first..recs.len() as u32)
+            .filter(|&i| recs[i as usize].has_point())
+            .map(|i| {
+                let (cx, cy) = self.cell(recs[i as usize].p);
+                (Self::key(cx, cy), i)
+            })
+            .collect();
+        batch.sort_unstable();
+        self.pts = merge_sorted(std::mem::take(&mut self.pts), batch.clone());
+        self.runs.clear();
+        self.runs.reserve(self.pts.len() / 2);
+        let mut lo = 0;
+        while lo < self.pts.len() {
+            let k = self.pts[lo].0;
+            let mut hi = lo + 1;
+            while hi < self.pts.len() && self.pts[hi].0 == k {
+                hi += 1;
+            }
+            self.runs.insert(k, (lo as u32, hi as u32));
+            lo = hi;
+        }
+        batch
+    }
+
+    fn run(&self, cx: i64, cy: i64) -> &[(u64, u32)] {
+        match self.runs.get(&Self::key(cx, cy)) {
+            Some(&(lo, hi)) => &self.pts[lo as usize..hi as usize],
+            None => &[],
+        }
+    }
+}
 
 /// The linking index.
 pub struct Index {
@@ -155,7 +235,9 @@ pub struct Index {
     aliases: Vec<u64>,
     extras: Vec<Extra>,
     entries: Vec<Entry>,
-    rtree: RTree<Point>,
+    grid: Grid,
+    /// Per worker: pinyin key hash by base-key hash, kept between pushes.
+    caches: Vec<PinyinCache>,
     /// Records pushed but not yet linked start here.
     linked: usize,
     parent: Vec<u32>,
@@ -180,6 +262,12 @@ impl Index {
                 .fold(tables.templates[i].radius_m, f64::max)
                 .min(tables.weights.blocks.spatial_max_m);
         }
+        // Cells as large as the usual query radius (the largest template radius searched,
+        // with the default tolerance): most queries look at the 3 × 3 cells around a point.
+        let cell_m = ((tables.weights.blocks.spatial_max_m
+            + 2.0 * tables.weights.distance.default_tolerance_m)
+            * SPATIAL_SLACK)
+            .max(1.0);
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .clamp(1, 8);
@@ -195,7 +283,12 @@ impl Index {
             aliases: Vec::new(),
             extras: Vec::new(),
             entries: Vec::new(),
-            rtree: RTree::new(),
+            grid: Grid {
+                cell_m,
+                pts: Vec::new(),
+                runs: FxHashMap::default(),
+            },
+            caches: Vec::new(),
             linked: 0,
             parent: Vec::new(),
             next: Vec::new(),
@@ -282,14 +375,24 @@ impl Index {
         let t = &self.tables;
         let rom = self.romaniser;
         let chunk = obs.len().div_ceil(self.threads).max(1);
+        let parts = obs.len().div_ceil(chunk);
+        if self.caches.len() < parts {
+            self.caches.resize_with(parts, PinyinCache::default);
+        }
+        let caches = &mut self.caches;
         let prepared: Vec<Vec<Prepared>> = std::thread::scope(|s| {
             let handles: Vec<_> = obs
                 .chunks(chunk)
-                .map(|part| {
+                .zip(caches.iter_mut())
+                .map(|(part, cache)| {
                     s.spawn(move || {
-                        let mut cache = PinyinCache::default();
+                        // The pinyin of a base key is kept between pushes (common names
+                        // recur in every chunk), up to a bound.
+                        if cache.len() > PINYIN_CACHE_MAX {
+                            cache.clear();
+                        }
                         part.iter()
-                            .map(|o| record::prepare(t, rom, &mut cache, o))
+                            .map(|o| record::prepare(t, rom, cache, o))
                             .collect::<Vec<_>>()
                     })
                 })
@@ -412,24 +515,10 @@ impl Index {
         }
 
         lap[0] = clock.elapsed().as_secs_f64();
-        // 3. Spatial neighbours via the R-tree.
-        let new_points: Vec<Point> = (first..last)
-            .filter(|&i| self.recs[i as usize].has_point())
-            .map(|i| Point::new(geom::plane(self.recs[i as usize].p), i))
-            .collect();
-        if self.rtree.size() == 0 || new_points.len() * 10 > self.rtree.size() {
-            let mut all: Vec<Point> = (0..first)
-                .filter(|&i| self.recs[i as usize].has_point())
-                .map(|i| Point::new(geom::plane(self.recs[i as usize].p), i))
-                .collect();
-            all.extend(new_points);
-            self.rtree = RTree::bulk_load(all);
-        } else {
-            for p in new_points {
-                self.rtree.insert(p);
-            }
-        }
-        self.spatial_pairs(first, last, &mut cand);
+        // 3. Spatial neighbours on the grid.
+        let batch_pts = self.grid.add(&self.recs, first);
+        self.spatial_pairs(first, &batch_pts, &mut cand);
+        drop(batch_pts);
         cand.sort_unstable();
         cand.dedup();
 
@@ -446,7 +535,7 @@ impl Index {
         }
         self.linked = last as usize;
         // 4. Score.
-        let scored = self.score_pairs(&cand);
+        let (scored, n_scored) = self.score_pairs(&cand);
         let n_cand = cand.len();
         drop(cand);
         lap[2] = clock.elapsed().as_secs_f64();
@@ -455,7 +544,7 @@ impl Index {
         let mut stats = Stats {
             records: (last - first) as usize,
             candidates: n_cand,
-            scored: scored.len(),
+            scored: n_scored,
             ..Stats::default()
         };
         self.decide(scored, &mut stats);
@@ -518,19 +607,39 @@ impl Index {
                 }
             }
         } else {
-            for (k, e) in located.iter().enumerate() {
-                for c in neighbour_cells(e.cell) {
-                    if c < e.cell {
+            // Runs of one cell each; every run meets its own cell and the neighbouring
+            // cells after it (a binary search over the runs, not over the entries).
+            let mut runs: Vec<(u32, usize, usize)> = Vec::new();
+            let mut lo = 0;
+            while lo < located.len() {
+                let c = located[lo].cell;
+                let mut hi = lo + 1;
+                while hi < located.len() && located[hi].cell == c {
+                    hi += 1;
+                }
+                runs.push((c, lo, hi));
+                lo = hi;
+            }
+            for &(cell, lo, hi) in &runs {
+                let own = &located[lo..hi];
+                for (k, e) in own.iter().enumerate() {
+                    for f in &own[k + 1..] {
+                        push(out, e.rec, f.rec);
+                    }
+                }
+                for c in neighbour_cells(cell) {
+                    if c <= cell {
                         continue;
                     }
-                    let s = located.partition_point(|x| x.cell < c);
-                    for f in located[s..].iter().take_while(|x| x.cell == c) {
-                        if c != e.cell || f.rec > e.rec {
-                            push(out, e.rec, f.rec);
+                    if let Ok(r) = runs.binary_search_by_key(&c, |x| x.0) {
+                        let (_, flo, fhi) = runs[r];
+                        for e in own {
+                            for f in &located[flo..fhi] {
+                                push(out, e.rec, f.rec);
+                            }
                         }
                     }
                 }
-                let _ = k;
             }
         }
         // A record without coordinates meets every record of its key in its county.
@@ -590,40 +699,100 @@ impl Index {
         }
     }
 
-    fn spatial_pairs(&self, first: u32, last: u32, out: &mut Vec<u64>) {
+    /// The search radius of a record (metres).
+    fn search_radius(&self, i: u32) -> f64 {
+        let r = &self.recs[i as usize];
+        (self.query_radius[r.template as usize] + 2.0 * f64::from(r.tolerance_m)) * SPATIAL_SLACK
+    }
+
+    /// Pairs of a batch record and a point within its search radius (any record) whose
+    /// templates are compatible and that [`score::may_score`]: neighbours no key shares
+    /// (one edit, `?`, graphic confusion). Two batch records are a pair when either lies in
+    /// the other's radius; the one with the larger radius (then the lower index) reports it.
+    fn spatial_pairs(&self, first: u32, batch: &[(u64, u32)], out: &mut Vec<u64>) {
         let t = &self.tables;
-        let tree = &self.rtree;
-        let recs = &self.recs;
-        let qr = &self.query_radius;
-        let ids: Vec<u32> = (first..last)
-            .filter(|&i| recs[i as usize].has_point())
-            .collect();
-        let chunk = ids.len().div_ceil(self.threads).max(1);
+        let grid = &self.grid;
+        let v = self.view();
+        let v = &v;
+        // Runs of one cell each.
+        let mut groups: Vec<(usize, usize)> = Vec::new();
+        let mut lo = 0;
+        while lo < batch.len() {
+            let mut hi = lo + 1;
+            while hi < batch.len() && batch[hi].0 == batch[lo].0 {
+                hi += 1;
+            }
+            groups.push((lo, hi));
+            lo = hi;
+        }
+        let chunk = groups.len().div_ceil(self.threads).max(1);
         let parts: Vec<Vec<u64>> = std::thread::scope(|s| {
-            let handles: Vec<_> = ids
+            let handles: Vec<_> = groups
                 .chunks(chunk)
                 .map(|part| {
                     s.spawn(move || {
-                        let mut v = Vec::new();
-                        for &i in part {
-                            let r = &recs[i as usize];
-                            let radius =
-                                (qr[r.template as usize] + 2.0 * f64::from(r.tolerance_m)) * 1.1;
-                            for p in tree.locate_within_distance(geom::plane(r.p), radius * radius)
-                            {
-                                let j = p.data;
-                                if j == i {
-                                    continue;
+                        let mut v_out = Vec::new();
+                        let mut near: Vec<&[(u64, u32)]> = Vec::new();
+                        for &(lo, hi) in part {
+                            let group = &batch[lo..hi];
+                            let (cx, cy) = Grid::unkey(group[0].0);
+                            let radii: Vec<f64> =
+                                group.iter().map(|&(_, i)| self.search_radius(i)).collect();
+                            let (mut kx, mut ky) = (1, 1);
+                            for (&(_, i), &r) in group.iter().zip(&radii) {
+                                let (x, y) = grid.rings(self.recs[i as usize].p, r);
+                                kx = kx.max(x);
+                                ky = ky.max(y);
+                            }
+                            near.clear();
+                            for dx in -kx..=kx {
+                                for dy in -ky..=ky {
+                                    let run = grid.run(cx + dx, cy + dy);
+                                    if !run.is_empty() {
+                                        near.push(run);
+                                    }
                                 }
-                                let o = &recs[j as usize];
-                                if t.compat(r.template, o.template) == Compat::Incompatible {
-                                    continue;
+                            }
+                            for (&(_, i), &ri) in group.iter().zip(&radii) {
+                                let pi = self.recs[i as usize].p;
+                                // Cheap bounds in degrees before the distance.
+                                let dlat = ri / geom::M_PER_DEG_LAT;
+                                let far = (pi[1].abs() + dlat).min(89.0);
+                                let dlon =
+                                    ri / (geom::M_PER_DEG_LON * far.to_radians().cos().max(0.05));
+                                let ti = self.recs[i as usize].template;
+                                for run in &near {
+                                    for &(_, j) in *run {
+                                        if j == i {
+                                            continue;
+                                        }
+                                        if j >= first {
+                                            let rj = self.search_radius(j);
+                                            if rj > ri || (rj == ri && j < i) {
+                                                continue; // j reports it
+                                            }
+                                        }
+                                        let pj = self.recs[j as usize].p;
+                                        if (pj[1] - pi[1]).abs() > dlat
+                                            || (pj[0] - pi[0]).abs() > dlon
+                                            || geom::distance_m(pi, pj) > ri
+                                        {
+                                            continue;
+                                        }
+                                        let tj = self.recs[j as usize].template;
+                                        if t.compat(ti, tj) == Compat::Incompatible {
+                                            continue;
+                                        }
+                                        if !score::may_score(t, v, i, j) {
+                                            continue;
+                                        }
+                                        let (x, y) = if i < j { (i, j) } else { (j, i) };
+                                        v_out.push(((x as u64) << 32) | y as u64);
+                                    }
                                 }
-                                let (x, y) = if i < j { (i, j) } else { (j, i) };
-                                v.push(((x as u64) << 32) | y as u64);
                             }
                         }
-                        v
+                        v_out
                     })
                 })
                 .collect();
@@ -637,20 +806,29 @@ impl Index {
         }
     }
 
-    fn score_pairs(&self, cand: &[u64]) -> Vec<Scored> {
+    /// The pairs that enter the plan (links, reviews, look-alikes) and the number of pairs
+    /// scored at all.
+    fn score_pairs(&self, cand: &[u64]) -> (Vec<Scored>, usize) {
         let t = &self.tables;
         let v = self.view();
         let v = &v;
         let chunk = cand.len().div_ceil(self.threads).max(1);
-        let parts: Vec<Vec<Scored>> = std::thread::scope(|s| {
+        let parts: Vec<(Vec<Scored>, usize)> = std::thread::scope(|s| {
             let handles: Vec<_> = cand
                 .chunks(chunk)
                 .map(|part| {
                     s.spawn(move || {
                         let mut out = Vec::new();
+                        let mut n = 0usize;
                         for &p in part {
                             let (a, b) = ((p >> 32) as u32, p as u32);
                             if let Some(e) = score::evaluate(t, v, a, b, false) {
+                                n += 1;
+                                // A distinct pair without a suggested relation leaves no
+                                // trace in the plan: only counted.
+                                if e.decision == Decision::Distinct && e.relation.is_none() {
+                                    continue;
+                                }
                                 out.push(Scored {
                                     a,
                                     b,
@@ -662,7 +840,7 @@ impl Index {
                                 });
                             }
                         }
-                        out
+                        (out, n)
                     })
                 })
                 .collect();
@@ -671,7 +849,8 @@ impl Index {
                 .map(|h| h.join().unwrap_or_default())
                 .collect()
         });
-        parts.into_iter().flatten().collect()
+        let n = parts.iter().map(|p| p.1).sum();
+        (parts.into_iter().flat_map(|p| p.0).collect(), n)
     }
 
     fn decide(&mut self, scored: Vec<Scored>, stats: &mut Stats) {
@@ -841,7 +1020,7 @@ struct Scored {
     look_alike: bool,
 }
 
-fn merge_sorted(a: Vec<Entry>, b: Vec<Entry>) -> Vec<Entry> {
+fn merge_sorted<T: Ord + Copy>(a: Vec<T>, b: Vec<T>) -> Vec<T> {
     if a.is_empty() {
         return b;
     }

@@ -198,73 +198,13 @@ pub(crate) fn evaluate(
     }
 
     // Names.
-    let name_equal;
-    let mut name_signal = false;
-    let mut cross = false;
-    if a.wildcard || b.wildcard {
-        name_equal = false;
-        if keys::wildcard_match(v.base(a), v.base(b)) {
-            acc.add(Signal::WildcardName, 1.0, w.wildcard_name);
-            name_signal = true;
-        }
-    } else {
-        name_equal = a.base_h == b.base_h && v.base(a) == v.base(b);
-    }
     let compat = t.compat(a.template, b.template);
-    if name_equal {
-        acc.add(Signal::NameKeyEqual, 1.0, w.name_key_equal);
-        name_signal = true;
-    }
-    // Equal names have equal specific parts; otherwise a specific part must be long
-    // enough to say something (王庄 / 王屯 share only 王).
-    let spec_equal = !a.wildcard
-        && !b.wildcard
-        && a.spec_h == b.spec_h
-        && v.spec(a) == v.spec(b)
-        && (name_equal || v.spec(a).chars().count() >= t.specific_min_chars);
-    if spec_equal && compat != Compat::Incompatible {
-        acc.add(Signal::SpecificKeyEqual, 1.0, w.specific_key_equal);
-        name_signal = true;
-    }
-    if !name_equal && (v.aliases(a).contains(&b.base_h) || v.aliases(b).contains(&a.base_h)) {
-        acc.add(Signal::CrossName, 1.0, w.cross_name);
-        name_signal = true;
-        cross = true;
-    }
-    let mut extension = None;
-    if !name_equal && !spec_equal {
-        if a.base_h == b.spec_h && v.base(a) == v.spec(b) && v.spec(b) != v.base(b) {
-            extension = Some(false); // b = a + generic
-        } else if b.base_h == a.spec_h && v.base(b) == v.spec(a) && v.spec(a) != v.base(a) {
-            extension = Some(true); // a = b + generic
-        }
-        if extension.is_some() {
-            acc.add(Signal::GenericExtension, 1.0, w.generic_extension);
-            name_signal = true;
-        }
-    }
-    if !name_equal && !cross && a.pinyin_h != 0 && a.pinyin_h == b.pinyin_h {
-        acc.add(Signal::PinyinEqual, 1.0, w.pinyin_equal);
-        name_signal = true;
-    }
-    if !name_equal && !spec_equal && !cross && extension.is_none() && !a.wildcard && !b.wildcard {
-        let (sa, sb) = (v.spec(a), v.spec(b));
-        let jia_zi = a.skel_h == b.skel_h && v.base(a) != v.base(b);
-        let m = t.edit_min_chars.max(1);
-        if jia_zi {
-            acc.add(Signal::JiaZi, 1.0, w.jia_zi);
-            name_signal = true;
-        } else if sa.chars().nth(m - 1).is_some()
-            && sb.chars().nth(m - 1).is_some()
-            && keys::edit_distance_one(sa, sb)
-        {
-            acc.add(Signal::NearMiss, 1.0, w.near_miss);
-            name_signal = true;
-        } else if keys::graphic_confusion(t, v.base(a), v.base(b)) {
-            acc.add(Signal::GraphicConfusion, 1.0, w.graphic_confusion);
-            name_signal = true;
-        }
-    }
+    let Names {
+        name_equal,
+        name_signal,
+        cross,
+        extension,
+    } = names(t, v, a, b, compat, &mut acc);
     if !name_signal && !decisive && !force {
         return None;
     }
@@ -454,6 +394,115 @@ pub(crate) fn evaluate(
         located: located && template_agrees,
         relation,
     })
+}
+
+/// What the name signals of a pair say (the first part of [`evaluate`]).
+struct Names {
+    name_equal: bool,
+    name_signal: bool,
+    cross: bool,
+    extension: Option<bool>,
+}
+
+/// The name signals of a pair (dedup.md §5): equal keys, cross-names, pinyin, 家/子, one
+/// edit, generic extension, wildcard, graphic confusion. Shared by [`evaluate`] and
+/// [`may_score`], so a pre-filter can never disagree with the scorer.
+fn names(t: &Tables, v: &View<'_>, a: &Rec, b: &Rec, compat: Compat, acc: &mut Acc) -> Names {
+    let w = &t.weights.signals;
+    let name_equal;
+    let mut name_signal = false;
+    let mut cross = false;
+    if a.wildcard || b.wildcard {
+        name_equal = false;
+        if keys::wildcard_match(v.base(a), v.base(b)) {
+            acc.add(Signal::WildcardName, 1.0, w.wildcard_name);
+            name_signal = true;
+        }
+    } else {
+        name_equal = a.base_h == b.base_h && v.base(a) == v.base(b);
+    }
+    if name_equal {
+        acc.add(Signal::NameKeyEqual, 1.0, w.name_key_equal);
+        name_signal = true;
+    }
+    // Equal names have equal specific parts; otherwise a specific part must be long
+    // enough to say something (王庄 / 王屯 share only 王).
+    let spec_equal = !a.wildcard
+        && !b.wildcard
+        && a.spec_h == b.spec_h
+        && v.spec(a) == v.spec(b)
+        && (name_equal || v.spec(a).chars().count() >= t.specific_min_chars);
+    if spec_equal && compat != Compat::Incompatible {
+        acc.add(Signal::SpecificKeyEqual, 1.0, w.specific_key_equal);
+        name_signal = true;
+    }
+    if !name_equal && (v.aliases(a).contains(&b.base_h) || v.aliases(b).contains(&a.base_h)) {
+        acc.add(Signal::CrossName, 1.0, w.cross_name);
+        name_signal = true;
+        cross = true;
+    }
+    let mut extension = None;
+    if !name_equal && !spec_equal {
+        if a.base_h == b.spec_h && v.base(a) == v.spec(b) && v.spec(b) != v.base(b) {
+            extension = Some(false); // b = a + generic
+        } else if b.base_h == a.spec_h && v.base(b) == v.spec(a) && v.spec(a) != v.base(a) {
+            extension = Some(true); // a = b + generic
+        }
+        if extension.is_some() {
+            acc.add(Signal::GenericExtension, 1.0, w.generic_extension);
+            name_signal = true;
+        }
+    }
+    if !name_equal && !cross && a.pinyin_h != 0 && a.pinyin_h == b.pinyin_h {
+        acc.add(Signal::PinyinEqual, 1.0, w.pinyin_equal);
+        name_signal = true;
+    }
+    if !name_equal && !spec_equal && !cross && extension.is_none() && !a.wildcard && !b.wildcard {
+        let (sa, sb) = (v.spec(a), v.spec(b));
+        let jia_zi = a.skel_h == b.skel_h && v.base(a) != v.base(b);
+        let m = t.edit_min_chars.max(1);
+        if jia_zi {
+            acc.add(Signal::JiaZi, 1.0, w.jia_zi);
+            name_signal = true;
+        } else if sa.chars().nth(m - 1).is_some()
+            && sb.chars().nth(m - 1).is_some()
+            && keys::edit_distance_one(sa, sb)
+        {
+            acc.add(Signal::NearMiss, 1.0, w.near_miss);
+            name_signal = true;
+        } else if keys::graphic_confusion(t, v.base(a), v.base(b)) {
+            acc.add(Signal::GraphicConfusion, 1.0, w.graphic_confusion);
+            name_signal = true;
+        }
+    }
+    Names {
+        name_equal,
+        name_signal,
+        cross,
+        extension,
+    }
+}
+
+/// Whether [`evaluate`] (without `force`) would return an evaluation for the pair: a name
+/// signal or a decisive official code fired. The spatial candidate stage uses it to keep
+/// only neighbours that can be scored, instead of sorting and scoring every point nearby.
+pub(crate) fn may_score(t: &Tables, v: &View<'_>, i: u32, j: u32) -> bool {
+    let (a, b) = (&v.recs[i as usize], &v.recs[j as usize]);
+    if let (Some(x), Some(y)) = (
+        v.extra(a).and_then(|e| e.official_code.as_deref()),
+        v.extra(b).and_then(|e| e.official_code.as_deref()),
+    ) {
+        if x == y {
+            return true;
+        }
+    }
+    let mut acc = Acc {
+        hits: Vec::new(),
+        explain: false,
+        fired: 0,
+        score: 0.0,
+    };
+    names(t, v, a, b, t.compat(a.template, b.template), &mut acc).name_signal
 }
 
 /// A suggested relation for a blocked look-alike (dedup.md §3): the string and whether it

@@ -269,6 +269,8 @@ pub struct Tables {
     pub weights: Weights,
     /// `id@version` of every file, for the plan's provenance.
     pub versions: Vec<String>,
+    /// `compat` of every template pair, row-major (computed once from `compatible`).
+    compat_matrix: Vec<Compat>,
 }
 
 fn tsv_rows<'a>(
@@ -564,6 +566,7 @@ impl Tables {
                 name: r.name,
             });
         }
+        let n_templates = templates.len();
         Ok(Tables {
             stand_ins,
             fold,
@@ -580,11 +583,24 @@ impl Tables {
             edit_min_chars: keys.edit_distance_min_chars,
             templates,
             template_index,
+            compat_matrix: Self::matrix(n_templates, &compatible),
             compatible,
             relations,
             weights,
             versions,
         })
+    }
+
+    fn matrix(n: usize, compatible: &[(u16, u16)]) -> Vec<Compat> {
+        let mut m = vec![Compat::Incompatible; n * n];
+        for &(a, b) in compatible {
+            m[a as usize * n + b as usize] = Compat::Compatible;
+            m[b as usize * n + a as usize] = Compat::Compatible;
+        }
+        for i in 0..n {
+            m[i * n + i] = Compat::Same;
+        }
+        m
     }
 
     /// Index of a template id.
@@ -594,6 +610,10 @@ impl Tables {
 
     /// How two templates relate.
     pub fn compat(&self, a: u16, b: u16) -> Compat {
+        let n = self.templates.len();
+        if (a as usize) < n && (b as usize) < n {
+            return self.compat_matrix[a as usize * n + b as usize];
+        }
         if a == b {
             Compat::Same
         } else if self
