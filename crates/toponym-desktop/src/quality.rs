@@ -279,22 +279,11 @@ impl Session {
             .ok_or_else(|| AppError::RecordNotFound {
                 id: record_id.to_owned(),
             })?;
-        let options = toponym_qa::Options {
-            validate: self.validate_options(),
-        };
-        let mut found =
-            Engine::builtin().check_record(self.catalog, qa::shared_refs(), &options, &record);
-        found.sort_by_key(|f| std::cmp::Reverse(f.severity));
-        let mut out: Vec<FindingDto> = found
+        let mut out: Vec<FindingDto> = self
+            .rules()
+            .check(&record)
             .iter()
-            .map(|f| FindingDto {
-                rule: f.rule.clone(),
-                severity: f.severity.as_str().to_owned(),
-                path: f.path.clone(),
-                blocking: f.severity.is_blocking(),
-                message: (&f.message).into(),
-                overridden: None,
-            })
+            .map(FindingDto::from)
             .collect();
         self.mark_overridden(&id, &mut out);
         Ok(out)
