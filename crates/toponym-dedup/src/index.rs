@@ -1,4 +1,4 @@
-//! The linking index: prepared records, the key blocks, the R-tree and the clusters, kept
+//! The linking index: prepared records, the key blocks, the spatial grid and the clusters, kept
 //! between batches so that a new batch costs time in proportion to its own size
 //! (dedup.md §9; issue 16 item 5).
 //!
@@ -7,9 +7,10 @@
 //! `(key hash, 0.1° cell, record)` entries; a pair is a candidate when two records share a
 //! key in the same or a neighbouring cell (≥ 9 km, the longest reach of any radius), and a
 //! record without coordinates meets every record of its key in its county. Spatial
-//! neighbours come from an R-tree over the points, within each template's radius. A new
-//! batch looks its entries up in the sorted array (binary search), is merged into it (one
-//! linear pass), and its points are inserted into the R-tree.
+//! neighbours come from a grid of cells over the points, within each template's radius,
+//! and are kept only when a name or decisive signal can fire. A new batch looks its entries
+//! up in the sorted array (binary search), is merged into it (one linear pass), and its
+//! points are merged into the grid's sorted cell list.
 //!
 //! Clustering is a union-find whose every union is checked against the blocking rules for
 //! all cross pairs of the two clusters, so no cluster ever holds two records a blocking
