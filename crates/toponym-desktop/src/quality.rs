@@ -277,6 +277,7 @@ impl Session {
             .store
             .get_record(&id)
             .map_err(store_err)?
+            .map(qa::form_view)
             .ok_or_else(|| AppError::RecordNotFound {
                 id: record_id.to_owned(),
             })?;

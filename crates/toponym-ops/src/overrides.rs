@@ -67,6 +67,7 @@ pub fn override_warning(
     let record = store
         .get_record(&id)
         .map_err(at)?
+        .map(crate::qa::form_view)
         .ok_or_else(|| OpsError::UnknownRecord {
             record_id: id.to_string(),
             survey: store.path().to_owned(),

@@ -101,6 +101,14 @@ pub fn shared_refs() -> &'static Refs {
     REFS.get_or_init(builtin_refs)
 }
 
+/// A stored record as the quality rules judge it: without `workflow_status`, which belongs
+/// to the store's workflow (the app writes it on every save), not to the form, so form
+/// validation would take it for an unknown field (the app's live checks drop it as well).
+pub fn form_view(mut record: Record) -> Record {
+    record.fields.remove("workflow_status");
+    record
+}
+
 /// Everything of a survey the bundle stage looks at, read through the store.
 pub struct SurveyData {
     /// Every record.
@@ -116,7 +124,12 @@ pub struct SurveyData {
 /// Reads what the QA engine needs from an open survey.
 pub fn read_survey(store: &Store) -> Result<SurveyData> {
     let at = |e: toponym_store::StoreError| OpsError::Store(e.in_file(store.path()));
-    let records = store.all_records().map_err(at)?;
+    let records: Vec<Record> = store
+        .all_records()
+        .map_err(at)?
+        .into_iter()
+        .map(form_view)
+        .collect();
     let list = store
         .investigation_list(None)
         .map_err(at)?
