@@ -68,7 +68,9 @@ test('quality screen: groups, filter, click-through to the field, a warning acce
     // Click-through: the form opens at 标准名称, highlighted and focused.
     const again = await b.$(`${by('quality-finding')}[data-record-id="${N4_RECORD}"][data-path="fields.standard_name"]`);
     await again.waitForExist({ timeout: 10000 });
-    await again.click();
+    const cell = await again.$('td.name');
+    await cell.scrollIntoView({ block: 'center' });
+    await cell.click();
     await (await b.$(`${by('form')}[data-record-id="${N4_RECORD}"]`)).waitForExist({ timeout: 20000 });
     await (await b.$('.field[data-field="standard_name"][data-highlight="1"]')).waitForExist({ timeout: 10000 });
     await until(
@@ -108,7 +110,10 @@ test('quality screen: groups, filter, click-through to the field, a warning acce
     await (await b.$(`${by('findings-standard_name')} [data-overridden="1"]`)).waitForExist({ timeout: 10000 });
     // And the record's history has the entry.
     await (await b.$(by('show-history'))).click();
-    await (await b.$(`${by('history-action')}[data-action="override"]`)).waitForExist({ timeout: 10000 });
+    const logged = await b.$(`${by('history-action')}[data-action="override"]`);
+    await logged.waitForExist({ timeout: 10000 });
+    assert.match(await (await logged.parentElement()).getText(), new RegExp(ACTOR));
+    await logged.scrollIntoView({ block: 'center' });
     await s.screenshot('override-accepted');
 
     // Back on the quality screen the warning is still listed, marked, and counted.
