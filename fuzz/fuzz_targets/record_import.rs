@@ -11,6 +11,7 @@ use std::sync::Mutex;
 
 use libfuzzer_sys::fuzz_target;
 use toponym_forms::{Catalog, ValidateOptions};
+use toponym_ops::save::SaveRules;
 use toponym_ops::survey::{self, Actor, KdfParams, Passphrase, Store};
 
 struct Survey {
@@ -65,17 +66,28 @@ fuzz_target!(|data: &[u8]| {
     let Some(store) = s.store.as_mut() else {
         return;
     };
+    // The one save path, as `survey add` runs it (no clock: no future-date checks).
+    let rules = SaveRules {
+        catalog: Catalog::builtin(),
+        engine: toponym_qa::Engine::builtin(),
+        refs: toponym_ops::qa::shared_refs(),
+        options: toponym_qa::Options {
+            validate: ValidateOptions::default(),
+        },
+    };
     let added = survey::add_files(
         store,
         std::slice::from_ref(&input),
         &Actor::new("fuzz"),
         Some("fuzz"),
-        Catalog::builtin(),
-        &ValidateOptions::default(),
+        &rules,
     );
     // The two must agree on whether the file is readable.
     if read.is_err() {
-        assert!(added.is_err(), "add_files accepted a file read_record_file refused");
+        assert!(
+            added.is_err(),
+            "add_files accepted a file read_record_file refused"
+        );
     }
     if matches!(added, Ok(ref r) if r.stored) {
         s.adds += 1;
