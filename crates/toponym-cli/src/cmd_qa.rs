@@ -19,7 +19,7 @@ use toponym_forms::{Catalog, ValidateOptions};
 use toponym_ops::overrides::{override_warning, OverrideRequest};
 use toponym_ops::qa::{self, QaReport};
 use toponym_ops::survey::Actor;
-use toponym_qa::{CoverageStatus, Engine, Stage};
+use toponym_qa::{Engine, Stage};
 
 /// Arguments of `toponym qa`.
 #[derive(ClapArgs, Debug)]
@@ -302,19 +302,7 @@ fn print_text(marked: &QaReport) {
             }
         }
     }
-    let gaps: Vec<_> = r
-        .coverage
-        .iter()
-        .filter(|c| {
-            matches!(
-                c.status,
-                CoverageStatus::Partly
-                    | CoverageStatus::NotChecked
-                    | CoverageStatus::NotImplemented
-                    | CoverageStatus::Disabled
-            )
-        })
-        .collect();
+    let gaps: Vec<_> = r.coverage.iter().filter(|c| c.status.is_gap()).collect();
     if !gaps.is_empty() {
         outln!("\n未完全检查的规则 rules not (fully) checked:");
         for c in gaps {

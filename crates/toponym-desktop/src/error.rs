@@ -75,9 +75,20 @@ pub enum AppError {
 }
 
 impl From<toponym_ops::OpsError> for AppError {
+    /// Store errors as the session maps them (a repeated override stays a coded refusal
+    /// naming record, rule, path and who), an unknown or malformed record id as the app's
+    /// own, everything else with the use case's code and parameters.
     fn from(e: toponym_ops::OpsError) -> Self {
+        use toponym_ops::OpsError;
         match e {
-            toponym_ops::OpsError::Store(s) => crate::session::store_err(s),
+            OpsError::Store(toponym_store::StoreError::DuplicateOverride(_)) => AppError::Ops {
+                code: e.code(),
+                message: e.to_string(),
+                params: e.params(),
+            },
+            OpsError::Store(s) => crate::session::store_err(s),
+            OpsError::UnknownRecord { record_id, .. } => AppError::RecordNotFound { id: record_id },
+            OpsError::BadRecordId(id) => AppError::BadRecordId { id },
             other => AppError::Ops {
                 code: other.code(),
                 message: other.to_string(),

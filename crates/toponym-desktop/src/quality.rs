@@ -11,8 +11,7 @@ use toponym_core::{RecordId, Severity};
 use toponym_forms::ValidateOptions;
 use toponym_ops::overrides::{override_warning, OverrideRequest, MIN_REASON_CHARS};
 use toponym_ops::qa::{self, QaReport};
-use toponym_ops::OpsError;
-use toponym_qa::{CoverageStatus, Engine, Stage};
+use toponym_qa::{Engine, Stage};
 use toponym_store::Override;
 use ts_rs::TS;
 
@@ -159,63 +158,6 @@ pub struct QualityReportDto {
     pub min_reason_chars: u32,
 }
 
-/// An ops error at the app's edge: store errors as the session maps them, refusals with
-/// their stable code and the record, rule and path.
-fn ops_err(e: OpsError) -> AppError {
-    let code = e.code();
-    let message = e.to_string();
-    let mut params = BTreeMap::new();
-    match e {
-        OpsError::Store(toponym_store::StoreError::DuplicateOverride(o)) => {
-            params.insert("id", o.record_id);
-            params.insert("rule", o.rule);
-            params.insert("path", o.path);
-            params.insert("actor", o.actor);
-        }
-        OpsError::Store(s) => return store_err(s),
-        OpsError::OverrideNotOpen {
-            record_id,
-            rule,
-            path,
-            ..
-        }
-        | OpsError::OverrideNotWarning {
-            record_id,
-            rule,
-            path,
-            ..
-        } => {
-            params.insert("id", record_id);
-            params.insert("rule", rule);
-            params.insert("path", path);
-        }
-        OpsError::OverrideReasonTooShort {
-            record_id,
-            rule,
-            path,
-            found,
-            min,
-        } => {
-            params.insert("id", record_id);
-            params.insert("rule", rule);
-            params.insert("path", path);
-            params.insert("found", found.to_string());
-            params.insert("min", min.to_string());
-        }
-        OpsError::UnknownRecord { record_id, .. } => {
-            return AppError::RecordNotFound { id: record_id };
-        }
-        OpsError::BadRecordId(id) => return AppError::BadRecordId { id },
-        _ => {}
-    }
-    params.insert("detail", message.clone());
-    AppError::Ops {
-        code,
-        message,
-        params,
-    }
-}
-
 impl Session {
     /// The same options as a save (`Session::rules`): today from the session's clock,
     /// the survey's own area for S-1.
@@ -233,7 +175,7 @@ impl Session {
             self.validate_options(),
             Stage::Bundle,
         )
-        .map_err(ops_err)?;
+        .map_err(AppError::from)?;
         Ok(report_dto(&marked))
     }
 
@@ -262,7 +204,7 @@ impl Session {
             self.catalog,
             options,
         )
-        .map_err(ops_err)?;
+        .map_err(AppError::from)?;
         Ok(OverrideDto::from(&o))
     }
 
@@ -383,15 +325,7 @@ fn report_dto(marked: &QaReport) -> QualityReportDto {
     let coverage = r
         .coverage
         .iter()
-        .filter(|c| {
-            matches!(
-                c.status,
-                CoverageStatus::Partly
-                    | CoverageStatus::NotChecked
-                    | CoverageStatus::NotImplemented
-                    | CoverageStatus::Disabled
-            )
-        })
+        .filter(|c| c.status.is_gap())
         .map(|c| CoverageGapDto {
             rule: c.rule.clone(),
             title_zh: c.title_zh.clone(),

@@ -255,6 +255,12 @@ impl OpsError {
             Self::UnknownDivision { code } | Self::NoExtent { code, .. } => {
                 p.insert("code", code.clone());
             }
+            Self::Store(StoreError::DuplicateOverride(o)) => {
+                p.insert("id", o.record_id.clone());
+                p.insert("rule", o.rule.clone());
+                p.insert("path", o.path.clone());
+                p.insert("actor", o.actor.clone());
+            }
             Self::UnknownRecord { record_id, survey } => {
                 p.insert("id", record_id.clone());
                 p.insert("path", survey.display().to_string());

@@ -31,6 +31,16 @@ pub enum CoverageStatus {
 }
 
 impl CoverageStatus {
+    /// Whether the rule left something of this run unchecked (partly or not checked,
+    /// switched off, or not implemented): what a report lists as a gap. A rule of a later
+    /// stage is not a gap of this run.
+    pub fn is_gap(self) -> bool {
+        matches!(
+            self,
+            Self::Partly | Self::NotChecked | Self::NotImplemented | Self::Disabled
+        )
+    }
+
     /// Chinese label.
     pub fn zh(self) -> &'static str {
         match self {
