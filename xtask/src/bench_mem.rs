@@ -240,7 +240,6 @@ fn measure(
         .arg(toponym)
         .args(args)
         .env("TOPONYM_PASSPHRASE", PASS)
-        .env("TOPONYM_ACTOR", "bench-mem")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .status()

@@ -512,7 +512,6 @@ impl Ctx {
     fn toponym(&self) -> Command {
         let mut c = Command::new(&self.bins.toponym);
         c.env("TOPONYM_PASSPHRASE", PASS)
-            .env("TOPONYM_ACTOR", "soak")
             .env("HOME", self.work.join("home"));
         c
     }

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use toponym_ops::baseline::{import_baseline, load_editions, load_reference_tables};
-use toponym_ops::survey::{self, Passphrase};
+use toponym_ops::survey::Passphrase;
 
 /// Arguments of `toponym survey import-baseline`.
 #[derive(Args)]
@@ -59,7 +59,7 @@ fn run_inner(a: ImportBaselineArgs) -> Result<(), String> {
     let (old, new) =
         load_editions(a.old.as_deref(), a.new.as_deref()).map_err(|e| e.to_string())?;
     let pass = passphrase()?;
-    let mut store = survey::open(&a.survey, &pass).map_err(|e| e.to_string())?;
+    let mut store = crate::open_survey(&a.survey, &pass).map_err(|e| e.to_string())?;
     let mut reports = Vec::new();
     let mut tables = Vec::new();
     if a.with_reference {
@@ -129,9 +129,6 @@ pub struct InvestigationArgs {
     /// The record that fills the entry.
     #[arg(long)]
     record: Option<String>,
-    /// Who closes it (default $TOPONYM_ACTOR or $USER).
-    #[arg(long)]
-    actor: Option<String>,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -152,7 +149,7 @@ fn investigation_inner(a: InvestigationArgs) -> Result<ExitCode, String> {
     use toponym_ops::baseline::Closure;
     use toponym_ops::survey::Actor;
     let pass = passphrase()?;
-    let mut store = survey::open(&a.survey, &pass).map_err(|e| e.to_string())?;
+    let mut store = crate::open_survey(&a.survey, &pass).map_err(|e| e.to_string())?;
     if let Some(code) = &a.close {
         let closure =
             match (a.kind.as_deref(), a.reason, a.record) {
@@ -164,13 +161,10 @@ fn investigation_inner(a: InvestigationArgs) -> Result<ExitCode, String> {
                         .into(),
                 ),
             };
-        let who = a
-            .actor
-            .or_else(|| std::env::var("TOPONYM_ACTOR").ok())
-            .or_else(|| std::env::var("USER").ok())
-            .unwrap_or_else(|| "unknown".into());
+        // The unlocked member closes it (the store names them).
+        let who = store.actor_or(&Actor::new("toponym"));
         store
-            .close_investigation_entry(code, &closure, &Actor::new(who))
+            .close_investigation_entry(code, &closure, &who)
             .map_err(|e| e.to_string())?;
         println!("已关闭 closed {code}");
         return Ok(ExitCode::SUCCESS);

@@ -75,9 +75,6 @@ struct OverrideArgs {
     /// Why the warning does not apply (at least 10 characters).
     #[arg(long)]
     reason: String,
-    /// Who accepts it (audit log); default $TOPONYM_ACTOR or $USER.
-    #[arg(long)]
-    actor: Option<String>,
     /// A county profile (the rules that are on decide which findings are open).
     #[arg(long)]
     profile: Option<PathBuf>,
@@ -133,15 +130,12 @@ fn run_override(a: &OverrideArgs) -> Result<(), String> {
         province_bbox: a.extent.resolve()?,
         ..ValidateOptions::default()
     };
-    let who = a
-        .actor
-        .clone()
-        .or_else(|| std::env::var("TOPONYM_ACTOR").ok())
-        .or_else(|| std::env::var("USER").ok())
-        .filter(|w| !w.trim().is_empty())
-        .unwrap_or_else(|| "unknown".into());
     let pass = crate::cmd_survey::passphrase(false)?;
-    let mut store = toponym_ops::survey::open(&a.survey, &pass).map_err(|e| e.to_string())?;
+    let mut store = crate::open_survey(&a.survey, &pass).map_err(|e| e.to_string())?;
+    // The unlocked member accepts it (the store names them).
+    let who = store
+        .actor_or(&toponym_ops::survey::Actor::new("toponym"))
+        .name;
     let req = OverrideRequest {
         record_id: &a.record,
         rule: &a.rule,
@@ -210,7 +204,7 @@ fn run_inner(args: &Args) -> Result<QaReport, String> {
     };
     let report = if let Some(path) = survey {
         let pass = crate::cmd_survey::passphrase(false)?;
-        let store = toponym_ops::survey::open(path, &pass).map_err(|e| e.to_string())?;
+        let store = crate::open_survey(path, &pass).map_err(|e| e.to_string())?;
         qa::check_store(engine, &store, catalog, validate, stage).map_err(|e| e.to_string())?
     } else {
         let mut records = Vec::new();

@@ -9,7 +9,9 @@ use clap::{Args, Subcommand};
 use toponym_core::SystemClock;
 use toponym_forms::Catalog;
 use toponym_ops::survey;
-use toponym_ops::survey::{Actor, KdfParams, ListFilter, Passphrase, StoreError, WorkflowStatus};
+use toponym_ops::survey::{
+    Actor, KdfParams, ListFilter, NewMember, Passphrase, Role, StoreError, WorkflowStatus,
+};
 
 /// Arguments of `toponym survey`.
 #[derive(Args)]
@@ -24,6 +26,19 @@ enum SurveyCmd {
     Init {
         /// The survey file to create.
         path: PathBuf,
+        /// The first member's name (a registrar, 登记人); the passphrase is theirs.
+        #[arg(long, default_value = "登记人")]
+        name: String,
+        /// Their role.
+        #[arg(long, default_value = "registrar")]
+        role: Role,
+        /// Their unit (工作单位).
+        #[arg(long, default_value = "")]
+        unit: String,
+        /// The county office's public key (age1…, or its key file): with it the office
+        /// can reopen the survey if every passphrase is lost.
+        #[arg(long)]
+        office: Option<String>,
         /// Argon2id memory in KiB (default: the production setting, 262144).
         #[arg(long, hide = true)]
         kdf_memory_kib: Option<u32>,
@@ -53,9 +68,6 @@ enum SurveyCmd {
         /// Record files.
         #[arg(required = true)]
         records: Vec<PathBuf>,
-        /// Who makes the change (audit log); default $TOPONYM_ACTOR or $USER.
-        #[arg(long)]
-        actor: Option<String>,
         /// Why (audit log).
         #[arg(long)]
         reason: Option<String>,
@@ -269,6 +281,10 @@ fn run_inner(args: SurveyArgs) -> Result<ExitCode, String> {
         SurveyCmd::Investigation(a) => return Ok(crate::cmd_baseline::run_investigation(a)),
         SurveyCmd::Init {
             path,
+            name,
+            role,
+            unit,
+            office,
             kdf_memory_kib,
             kdf_passes,
             json,
@@ -280,7 +296,19 @@ fn run_inner(args: SurveyArgs) -> Result<ExitCode, String> {
                 t_cost: kdf_passes.unwrap_or(d.t_cost),
                 p_cost: d.p_cost,
             };
-            let store = survey::init(&path, &pass, kdf).map_err(e2s)?;
+            let office = office
+                .as_deref()
+                .map(toponym_ops::people::read_office_recipient)
+                .transpose()
+                .map_err(e2s)?;
+            let store = survey::init_as(
+                &path,
+                &NewMember { name, role, unit },
+                &pass,
+                kdf,
+                office.as_ref(),
+            )
+            .map_err(e2s)?;
             if json {
                 print_json(
                     &serde_json::json!({"path": store.path(), "schema_version": store.schema_version().map_err(|e| e.to_string())?}),
@@ -295,7 +323,6 @@ fn run_inner(args: SurveyArgs) -> Result<ExitCode, String> {
         SurveyCmd::Add {
             path,
             records,
-            actor,
             reason,
             extent,
             json,
@@ -305,11 +332,9 @@ fn run_inner(args: SurveyArgs) -> Result<ExitCode, String> {
                 return Err(format!("the built-in template catalogue is defective: {e}"));
             }
             let pass = passphrase(false)?;
-            let mut store = survey::open(&path, &pass).map_err(e2s)?;
-            let who = actor
-                .or_else(|| std::env::var("TOPONYM_ACTOR").ok())
-                .or_else(|| std::env::var("USER").ok())
-                .unwrap_or_else(|| "unknown".into());
+            let mut store = crate::open_survey(&path, &pass).map_err(e2s)?;
+            // The unlocked member makes the change (the store names them and their key).
+            let who = store.actor_or(&Actor::new("toponym"));
             // The project area: as given, else the area the survey itself covers (the app
             // does the same), so both save paths check S-1 alike.
             let province_bbox = match province_bbox {
@@ -319,14 +344,8 @@ fn run_inner(args: SurveyArgs) -> Result<ExitCode, String> {
                 ),
             };
             let rules = toponym_ops::save::SaveRules::standard(&SystemClock, province_bbox);
-            let report = survey::add_files(
-                &mut store,
-                &records,
-                &Actor::new(who),
-                reason.as_deref(),
-                &rules,
-            )
-            .map_err(e2s)?;
+            let report = survey::add_files(&mut store, &records, &who, reason.as_deref(), &rules)
+                .map_err(e2s)?;
             if json {
                 print_json(&report);
             } else {
@@ -347,7 +366,7 @@ fn run_inner(args: SurveyArgs) -> Result<ExitCode, String> {
         } => {
             let status = status.map(|s| s.parse::<WorkflowStatus>()).transpose()?;
             let pass = passphrase(false)?;
-            let store = survey::open(&path, &pass).map_err(e2s)?;
+            let store = crate::open_survey(&path, &pass).map_err(e2s)?;
             let filter = ListFilter {
                 template,
                 category: None,
@@ -384,7 +403,7 @@ fn run_inner(args: SurveyArgs) -> Result<ExitCode, String> {
             json,
         } => {
             let pass = passphrase(false)?;
-            let store = survey::open(&path, &pass).map_err(e2s)?;
+            let store = crate::open_survey(&path, &pass).map_err(e2s)?;
             let entries = survey::history(&store, &record_id).map_err(e2s)?;
             if entries.is_empty() {
                 return Err(format!("no record {record_id} in {}", path.display()));
@@ -432,7 +451,7 @@ fn run_inner(args: SurveyArgs) -> Result<ExitCode, String> {
             at,
         } => {
             let pass = passphrase(false)?;
-            let store = survey::open(&path, &pass).map_err(e2s)?;
+            let store = crate::open_survey(&path, &pass).map_err(e2s)?;
             match survey::show(&store, &record_id, at).map_err(e2s)? {
                 Some(r) => print_json(&r),
                 None => {
@@ -445,7 +464,7 @@ fn run_inner(args: SurveyArgs) -> Result<ExitCode, String> {
         }
         SurveyCmd::Verify { path, json } => {
             let pass = passphrase(false)?;
-            let report = survey::verify(&path, &pass).map_err(e2s)?;
+            let report = survey::verify_as(&path, crate::member(), &pass).map_err(e2s)?;
             if json {
                 print_json(&report);
             } else {
@@ -475,7 +494,7 @@ fn run_inner(args: SurveyArgs) -> Result<ExitCode, String> {
             json,
         } => {
             let pass = passphrase(false)?;
-            let store = survey::open(&path, &pass).map_err(e2s)?;
+            let store = crate::open_survey(&path, &pass).map_err(e2s)?;
             let report =
                 survey::export_gpkg(&store, &out, allow_classified, replace).map_err(|e| {
                     match &e {

@@ -32,6 +32,7 @@ macro_rules! errln {
 
 mod cmd_baseline;
 mod cmd_dedup;
+mod cmd_people;
 mod cmd_qa;
 mod cmd_roman;
 mod cmd_samples;
@@ -46,8 +47,28 @@ mod cmd_validate;
     about = "Place-name census (地名普查) toolkit"
 )]
 struct Cli {
+    /// The member who unlocks the survey (a name or member id), when it has several;
+    /// their passphrase is asked for (or read from TOPONYM_PASSPHRASE).
+    #[arg(long, global = true, env = "TOPONYM_MEMBER")]
+    member: Option<String>,
     #[command(subcommand)]
     command: Command,
+}
+
+/// The `--member` of this run.
+static MEMBER: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// The `--member` of this run, if given.
+pub(crate) fn member() -> Option<&'static str> {
+    MEMBER.get().and_then(|m| m.as_deref())
+}
+
+/// Opens a survey as the member of this run (`--member`, or its only member).
+pub(crate) fn open_survey(
+    path: &std::path::Path,
+    pass: &toponym_ops::survey::Passphrase,
+) -> toponym_ops::Result<toponym_ops::survey::Store> {
+    toponym_ops::survey::open_as(path, member(), pass)
 }
 
 #[derive(Subcommand)]
@@ -66,6 +87,14 @@ enum Command {
     Dedup(cmd_dedup::Args),
     /// Quality check of a survey or record files: every rule up to a stage (质检).
     Qa(cmd_qa::Args),
+    /// The people of a survey: add, list, remove members; change a passphrase.
+    Member(cmd_people::MemberArgs),
+    /// Review (专人审核): the queue of complete records, accept, return with comments.
+    Review(cmd_people::ReviewArgs),
+    /// Reopen a survey whose passphrase is lost, with the county office's key.
+    Recover(cmd_people::RecoverArgs),
+    /// The county office's recovery key: make one.
+    Office(cmd_people::OfficeArgs),
 }
 
 fn main() -> ExitCode {
@@ -91,7 +120,12 @@ fn main() -> ExitCode {
             };
         }
     };
+    let _ = MEMBER.set(cli.member.clone());
     match cli.command {
+        Command::Member(a) => cmd_people::run_member(a),
+        Command::Review(a) => cmd_people::run_review(a),
+        Command::Recover(a) => cmd_people::run_recover(a),
+        Command::Office(a) => cmd_people::run_office(a),
         Command::Roman(args) => cmd_roman::run(args),
         Command::Templates(a) => cmd_templates::run(a),
         Command::Validate(a) => cmd_validate::run(a),

@@ -104,7 +104,7 @@ fn an_accepted_warning_is_listed_with_its_override_in_json_text_and_xlsx() {
     assert_eq!(o["rule"], "N-4");
     assert_eq!(o["path"], "fields.standard_name");
     assert_eq!(o["record_id"], N4_RECORD);
-    assert_eq!(o["actor"], "王测");
+    assert_eq!(o["actor"], "登记人", "the unlocked member accepts it");
     assert_eq!(o["reason"], REASON);
 
     let xlsx = dir.path().join("质检报告.xlsx");
@@ -122,7 +122,7 @@ fn an_accepted_warning_is_listed_with_its_override_in_json_text_and_xlsx() {
     assert_eq!(marked.len(), 1, "{n4:?}");
     assert_eq!(marked[0]["path"], "fields.standard_name");
     assert_eq!(marked[0]["override"]["reason"], REASON);
-    assert_eq!(marked[0]["override"]["actor"], "王测");
+    assert_eq!(marked[0]["override"]["actor"], "登记人");
     assert!(marked[0]["override"]["at"]
         .as_str()
         .is_some_and(|t| t.ends_with('Z')));
@@ -164,7 +164,7 @@ fn an_accepted_warning_is_listed_with_its_override_in_json_text_and_xlsx() {
     assert_eq!(r[c_path].to_string(), "fields.standard_name");
     assert!(r[c_how].to_string().contains("已说明理由接受"));
     assert_eq!(r[c_reason].to_string(), REASON);
-    assert_eq!(r[c_who].to_string(), "王测");
+    assert_eq!(r[c_who].to_string(), "登记人");
     assert_eq!(
         r[c_at].to_string(),
         marked[0]["override"]["at"].as_str().expect("at")
@@ -198,7 +198,7 @@ fn an_accepted_warning_is_listed_with_its_override_in_json_text_and_xlsx() {
     let (code, text, _) = run(&["qa", s]);
     assert_eq!(code, 1);
     assert!(text.contains("已说明理由接受 overridden 1"), "{text}");
-    assert!(text.contains("已说明理由接受 accepted by 王测"), "{text}");
+    assert!(text.contains("已说明理由接受 accepted by 登记人"), "{text}");
     assert!(text.contains(REASON), "{text}");
 
     // The survey's audit chain verifies and holds the override.
@@ -241,7 +241,7 @@ fn errors_short_reasons_absent_findings_and_repeats_are_refused_with_exit_2() {
     assert_eq!(code, 0, "{err}");
     let (code, _, err) = accept(s, N4_RECORD, "N-4", "fields.standard_name", REASON);
     assert_eq!(code, 2);
-    assert!(err.contains("already accepted by 王测"), "{err}");
+    assert!(err.contains("already accepted by 登记人"), "{err}");
 
     // Record files hold no overrides.
     let rec = Path::new(env!("CARGO_MANIFEST_DIR"))

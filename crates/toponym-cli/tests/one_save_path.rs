@@ -138,9 +138,10 @@ fn the_cli_and_the_app_refuse_and_accept_the_same_records() {
         app.insert(r.record_id.to_string(), (saved.refused, blocking));
     }
 
-    // The session's clock and actor are the ones it was given (Deps), in the audit log.
+    // The session's clock is the one it was given (Deps); the actor is the unlocked
+    // member, whatever actor the session was given.
     let h = s.history(&records[0].record_id.to_string()).unwrap();
-    assert_eq!(h[0].actor, "王测");
+    assert_eq!(h[0].actor, "登记人");
     assert_eq!(h[0].at, "2026-12-03T09:00:00Z");
 
     let refused = cli.values().filter(|v| v.0).count();

@@ -188,15 +188,18 @@ fn a_draft_with_errors_is_stored_and_a_complete_record_with_errors_stops_the_bat
     want.sort();
     assert_eq!(stored(&db), want);
 
-    // A record the reviewer returned may be incomplete too.
+    // Returned is a reviewer's signed verdict (toponym review return), never a file's
+    // claim: the batch is refused and nothing changes.
     let b = write(
         dir.path(),
         "bad.json",
         &with_status(defective.clone(), "returned"),
     );
     let out = toponym(&["survey", "add", &db, &b]);
-    assert_eq!(out.status.code(), Some(0));
-    assert!(stored(&db).contains(&(id_of(&defective), "returned".to_owned())));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("reviewer's signed verdict"), "{err}");
+    assert_eq!(stored(&db), want);
 }
 
 #[test]

@@ -115,6 +115,14 @@ pub enum OpsError {
         /// What is wrong.
         detail: String,
     },
+    /// The county office's key file cannot be read as an age key.
+    #[error("county office key {path}: {detail}")]
+    OfficeKey {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What is wrong.
+        detail: String,
+    },
     /// The sample generator could not make a record or photo (a bug in the generator).
     #[error("sample generator: {0}")]
     Generator(String),
@@ -204,6 +212,7 @@ impl OpsError {
             Self::Output(e) => e.code(),
             Self::Profile { .. } => "qa.bad_profile",
             Self::Generator(_) => "samples.generator",
+            Self::OfficeKey { .. } => "office.bad_key",
             Self::UnknownRecord { .. } => "record.not_found",
             Self::OverrideNotOpen { .. } => "override.not_open",
             Self::OverrideNotWarning { .. } => "override.not_warning",
@@ -227,7 +236,16 @@ impl OpsError {
     pub fn params(&self) -> std::collections::BTreeMap<&'static str, String> {
         let mut p = std::collections::BTreeMap::new();
         match self {
-            Self::Io { path, .. } | Self::RecordFile { path, .. } | Self::Profile { path, .. } => {
+            Self::Store(
+                StoreError::MemberRequired { members, .. }
+                | StoreError::UnknownMember { members, .. },
+            ) => {
+                p.insert("members", members.join("、"));
+            }
+            Self::Io { path, .. }
+            | Self::RecordFile { path, .. }
+            | Self::Profile { path, .. }
+            | Self::OfficeKey { path, .. } => {
                 p.insert("path", path.display().to_string());
             }
             Self::UnknownTemplate {

@@ -4,6 +4,7 @@ pub mod baseline;
 mod error;
 pub mod extent;
 pub mod overrides;
+pub mod people;
 pub mod qa;
 pub mod save;
 pub mod survey;

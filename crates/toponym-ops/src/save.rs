@@ -3,6 +3,10 @@
 //! over every name field and the record rules of the QA engine, under the same options),
 //! the same completion gate, and one write transaction.
 //!
+//! A reviewed record that is edited goes back to complete (待审核, W-2); reviewed and
+//! returned are otherwise set only by a reviewer's signed verdict (`toponym_store`'s
+//! `accept` and `return_record`), which the store enforces.
+//!
 //! The gate is the county office's rule: a draft (or a record the reviewer returned) may
 //! be incomplete, so it is stored with its findings; a record whose workflow status claims
 //! the form is finished (complete, or reviewed) may not have an ERROR or BLOCKER finding
@@ -193,6 +197,18 @@ pub fn save(
                     "secrecy".into(),
                     serde_json::Value::String(t.secrecy.clone()),
                 );
+            }
+        }
+        // W-2: a reviewed record that is edited goes back to complete (待审核) for a new
+        // review; only a reviewer's signed verdict sets it reviewed again.
+        if record.workflow_status == WorkflowStatus::Reviewed {
+            let stored = store
+                .get_record(&record.record_id)
+                .map_err(|e| OpsError::Store(e.in_file(store.path())))?;
+            if let Some(stored) = stored.filter(|s| s.workflow_status == WorkflowStatus::Reviewed) {
+                if toponym_store::review_digest(&stored) != toponym_store::review_digest(&record) {
+                    record.workflow_status = WorkflowStatus::Complete;
+                }
             }
         }
         let findings = rules.check(&record);

@@ -13,8 +13,9 @@ use crate::save::{Incoming, OnRefusal, SaveRules};
 pub use toponym_io::OutputError;
 pub use toponym_store::kdf::MIN_PASSPHRASE_CHARS;
 pub use toponym_store::{
-    Actor, AuditEntry, AuditVerification, ExportReport, KdfParams, ListFilter, Passphrase,
-    RecordSummary, SearchKeys, Store, StoreError, WorkflowStatus,
+    unlock_slots, Actor, AuditEntry, AuditVerification, ExportReport, KdfParams, ListFilter,
+    Member, NewMember, OfficeRecipient, Passphrase, RecordSummary, Review, ReviewComment, Role,
+    SearchKeys, SlotInfo, Store, StoreError, WorkflowStatus,
 };
 
 use crate::{OpsError, Result};
@@ -39,6 +40,23 @@ pub fn init(path: &Path, pass: &Passphrase, kdf: KdfParams) -> Result<Store> {
 /// Opens a survey.
 pub fn open(path: &Path, pass: &Passphrase) -> Result<Store> {
     Ok(Store::open(path, pass)?)
+}
+
+/// Opens a survey as `member` (a name or member id; `None` when it has one member).
+pub fn open_as(path: &Path, member: Option<&str>, pass: &Passphrase) -> Result<Store> {
+    Ok(Store::open_as(path, member, pass)?)
+}
+
+/// Creates a survey whose first member is `first`, with a recovery slot for the county
+/// office when its public key is given.
+pub fn init_as(
+    path: &Path,
+    first: &toponym_store::NewMember,
+    pass: &Passphrase,
+    kdf: KdfParams,
+    office: Option<&toponym_store::OfficeRecipient>,
+) -> Result<Store> {
+    Ok(Store::create_survey(path, first, pass, kdf, office)?)
 }
 
 /// Names the survey file in a store error that does not name it yet (SQLite's
@@ -358,6 +376,11 @@ pub struct VerifyReport {
 /// Opens and checks a survey: its pages (integrity check) and its audit hash chain.
 /// Damage is a report (`ok == false`), not an error; a wrong passphrase is an error.
 pub fn verify(path: &Path, pass: &Passphrase) -> Result<VerifyReport> {
+    verify_as(path, None, pass)
+}
+
+/// [`verify`], unlocked as `member` (a name or member id).
+pub fn verify_as(path: &Path, member: Option<&str>, pass: &Passphrase) -> Result<VerifyReport> {
     let damaged = |detail: String| VerifyReport {
         path: path.to_owned(),
         ok: false,
@@ -365,7 +388,7 @@ pub fn verify(path: &Path, pass: &Passphrase) -> Result<VerifyReport> {
         audit: None,
         damage: Some(detail),
     };
-    let store = match Store::open(path, pass) {
+    let store = match Store::open_as(path, member, pass) {
         Ok(s) => s,
         Err(
             e @ (StoreError::Damaged { .. }

@@ -105,7 +105,7 @@ fn an_open_warning_is_accepted_and_the_report_still_lists_it_marked() {
     .expect("accepted");
     assert_eq!(
         (o.rule.as_str(), o.path.as_str(), o.actor.as_str()),
-        ("N-4", "fields.standard_name", "李秀英")
+        ("N-4", "fields.standard_name", "登记人")
     );
     assert_eq!(o.reason, REASON);
     assert!(s.store.verify_audit_chain().expect("verify").is_intact());
@@ -144,7 +144,7 @@ fn an_open_warning_is_accepted_and_the_report_still_lists_it_marked() {
     let v = serde_json::to_value(&after).expect("json");
     let f = &v["findings"][marked[0]];
     assert_eq!(f["override"]["reason"], REASON);
-    assert_eq!(f["override"]["actor"], "李秀英");
+    assert_eq!(f["override"]["actor"], "登记人");
     assert_eq!(f["override"]["at"], "2026-06-02T02:00:00Z");
     assert_eq!(v["overridden"]["warnings"], json!(marked.len()));
     assert!(v["findings"][0].get("override").is_none() || marked[0] == 0);

@@ -38,9 +38,17 @@ const GENESIS: &str = "000000000000000000000000000000000000000000000000000000000
 /// entry's reason, the new value `{"rule": …, "path": …}`).
 pub(crate) const OVERRIDE_FIELD: &str = "qa.override";
 
-/// Whether an entry's field is an annotation (`qa.…`) rather than a change of the record.
+/// The field of a reviewer's acceptance: the new value holds the signed content hash and
+/// the signature.
+pub(crate) const ACCEPT_FIELD: &str = "review.accept";
+/// The field of a reviewer's return: the new value holds the comments, the content hash
+/// and the signature.
+pub(crate) const RETURN_FIELD: &str = "review.return";
+
+/// Whether an entry's field is an annotation (`qa.…`, `review.…`, `member.…`) rather than
+/// a change of the record.
 pub(crate) fn is_annotation(field: &str) -> bool {
-    field.starts_with("qa.")
+    field.starts_with("qa.") || field.starts_with("review.") || field.starts_with("member.")
 }
 
 /// One change to one field of one record.
@@ -55,6 +63,10 @@ pub struct AuditEntry {
     pub at: OffsetDateTime,
     /// Who.
     pub actor: String,
+    /// The fingerprint of the member key that made the entry (absent in entries written
+    /// before members existed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member_key: Option<String>,
     /// `*` for creation, else `template`, `geometry` or `fields.<key>`; `qa.override` for
     /// a QA warning accepted with a reason (no change of the record).
     pub field: String,
@@ -112,6 +124,7 @@ fn entry_hash(
     new: Option<&str>,
     reason: Option<&str>,
     prev_hash: &str,
+    member_key: Option<&str>,
 ) -> [u8; 32] {
     let mut h = Sha256::new();
     h.update(b"toponym-audit-v1");
@@ -133,6 +146,13 @@ fn entry_hash(
             }
             None => h.update(u64::MAX.to_le_bytes()),
         }
+    }
+    // Added with members (schema 7): present only when the entry names a key, so every
+    // hash written before is unchanged, and removing the key breaks the hash.
+    if let Some(k) = member_key {
+        h.update(b"member_key");
+        h.update((k.len() as u64).to_le_bytes());
+        h.update(k.as_bytes());
     }
     h.finalize().into()
 }
@@ -188,6 +208,7 @@ pub(crate) fn append(
     record_id: &str,
     at_us: i64,
     actor: &str,
+    member_key: Option<&str>,
     reason: Option<&str>,
     changes: &[Change],
 ) -> Result<()> {
@@ -198,30 +219,51 @@ pub(crate) fn append(
         Some(h) => h,
         None => read_head(conn)?,
     };
-    let mut insert = conn.prepare_cached(
+    // Without a key the column is left out: migrations before schema 7 (which adds it)
+    // append entries too.
+    let mut insert = conn.prepare_cached(if member_key.is_some() {
+        "INSERT INTO audit_log (seq, rid, record_id, at_us, actor, field, old_value,
+                                new_value, reason, hash, member_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+    } else {
         "INSERT INTO audit_log (seq, rid, record_id, at_us, actor, field, old_value,
                                 new_value, reason, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?;
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+    })?;
     for c in changes {
         seq += 1;
         let old = c.old.as_deref();
         let new = c.new.as_deref();
         let hash = entry_hash(
-            seq, record_id, at_us, actor, &c.field, old, new, reason, &prev,
+            seq, record_id, at_us, actor, &c.field, old, new, reason, &prev, member_key,
         );
-        insert.execute(params![
-            seq,
-            rid,
-            record_id,
-            at_us,
-            actor,
-            c.field,
-            old,
-            new,
-            reason,
-            &hash[..]
-        ])?;
+        match member_key {
+            Some(k) => insert.execute(params![
+                seq,
+                rid,
+                record_id,
+                at_us,
+                actor,
+                c.field,
+                old,
+                new,
+                reason,
+                &hash[..],
+                k
+            ])?,
+            None => insert.execute(params![
+                seq,
+                rid,
+                record_id,
+                at_us,
+                actor,
+                c.field,
+                old,
+                new,
+                reason,
+                &hash[..]
+            ])?,
+        };
         prev = hex::encode(hash);
     }
     *head = Some((seq, prev));
@@ -246,7 +288,8 @@ fn at_from_us(us: i64) -> OffsetDateTime {
 /// Every entry of one record, oldest first.
 pub(crate) fn history(conn: &Connection, id: &RecordId) -> Result<Vec<AuditEntry>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, record_id, at_us, actor, field, old_value, new_value, reason, hash
+        "SELECT seq, record_id, at_us, actor, field, old_value, new_value, reason, hash,
+                member_key
          FROM audit_log WHERE rid = (SELECT rid FROM records WHERE record_id = ?1)
          ORDER BY seq",
     )?;
@@ -261,17 +304,19 @@ pub(crate) fn history(conn: &Connection, id: &RecordId) -> Result<Vec<AuditEntry
             r.get::<_, Option<String>>(6)?,
             r.get::<_, Option<String>>(7)?,
             hex::encode(hash_at(r, 8)?),
+            r.get::<_, Option<String>>(9)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (seq, record_id, at_us, actor, field, old, new, reason, hash) = row?;
+        let (seq, record_id, at_us, actor, field, old, new, reason, hash, member_key) = row?;
         let what = format!("audit entry {seq}");
         out.push(AuditEntry {
             seq,
             record_id,
             at: at_from_us(at_us),
             actor,
+            member_key,
             field,
             old_value: parse_json(&what, old)?,
             new_value: parse_json(&what, new)?,
@@ -453,7 +498,8 @@ pub(crate) fn verify_records(
 /// Recomputes every hash and link, and compares the end with the recorded head.
 pub(crate) fn verify(conn: &Connection) -> Result<AuditVerification> {
     let mut stmt = conn.prepare(
-        "SELECT seq, record_id, at_us, actor, field, old_value, new_value, reason, hash
+        "SELECT seq, record_id, at_us, actor, field, old_value, new_value, reason, hash,
+                member_key
          FROM audit_log ORDER BY seq",
     )?;
     let mut rows = stmt.query([])?;
@@ -487,6 +533,7 @@ pub(crate) fn verify(conn: &Connection) -> Result<AuditVerification> {
             r.get::<_, Option<String>>(6)?.as_deref(),
             r.get::<_, Option<String>>(7)?.as_deref(),
             &prev,
+            r.get::<_, Option<String>>(9)?.as_deref(),
         );
         if again[..] != hash[..] {
             return Ok(fail(

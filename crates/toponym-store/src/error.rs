@@ -23,6 +23,42 @@ pub enum StoreError {
         /// The database file.
         path: PathBuf,
     },
+    /// The survey has several members and none was named.
+    #[error("{path} has several members ({}); say who unlocks it (--member NAME)", .members.join(", "))]
+    MemberRequired {
+        /// The database file.
+        path: PathBuf,
+        /// The members with a key slot.
+        members: Vec<String>,
+    },
+    /// No member of that name or id has a key slot.
+    #[error("{path} has no member {member:?} (members: {})", .members.join(", "))]
+    UnknownMember {
+        /// The database file.
+        path: PathBuf,
+        /// The name given.
+        member: String,
+        /// The members with a key slot.
+        members: Vec<String>,
+    },
+    /// The county office's key does not open the recovery slot.
+    #[error("the county office key does not open {path}: {detail}")]
+    WrongOfficeKey {
+        /// The database file.
+        path: PathBuf,
+        /// What age said.
+        detail: String,
+    },
+    /// A member or review action the rules forbid (a registrar reviewing their own record,
+    /// a registrar accepting at all, a record not waiting for review, the last member
+    /// removed …). `code` is stable, `detail` says which record or member and why.
+    #[error("{detail}")]
+    Refused {
+        /// The stable code (`review.own_record`, `member.not_reviewer`, …).
+        code: &'static str,
+        /// What was refused and why.
+        detail: String,
+    },
     /// No passphrase was given.
     #[error("the passphrase is empty; give the survey's passphrase")]
     EmptyPassphrase,
@@ -188,6 +224,10 @@ impl StoreError {
             Self::WrongPassphrase { .. } => "survey.wrong_passphrase",
             Self::WrongPassphraseOrDamaged { .. } => "survey.wrong_passphrase_or_damaged",
             Self::EmptyPassphrase => "survey.empty_passphrase",
+            Self::MemberRequired { .. } => "survey.member_required",
+            Self::UnknownMember { .. } => "survey.unknown_member",
+            Self::WrongOfficeKey { .. } => "survey.wrong_office_key",
+            Self::Refused { code, .. } => code,
             Self::WeakPassphrase { .. } => "survey.weak_passphrase",
             Self::NotASurvey { .. } => "survey.not_a_survey",
             Self::Damaged { .. } => "survey.damaged",

@@ -221,6 +221,7 @@ impl Store {
         closure: &Closure,
         actor: &Actor,
     ) -> Result<()> {
+        let actor = &self.actor_or(actor);
         let (kind, record, reason) = match closure {
             Closure::Form { record_id } => {
                 let id: RecordId = record_id.parse().map_err(|_| StoreError::InvalidRecord {

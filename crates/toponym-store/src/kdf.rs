@@ -168,6 +168,195 @@ pub(crate) struct KdfFile {
     /// Absent in files made before it was recorded; added at their next writable open.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_check: Option<String>,
+    /// Format 2: one key slot per member; each unwraps the survey's random data key (and
+    /// the member's own key) with that member's passphrase. Format 1 has none: its data
+    /// key is Argon2id(passphrase, salt) itself.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub slots: Vec<Slot>,
+    /// Format 2: the data key sealed to the county office's public key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery: Option<RecoverySlot>,
+}
+
+/// The most key slots a sidecar may hold.
+pub const MAX_SLOTS: usize = 64;
+
+/// One member's key slot: Argon2id(passphrase, salt) is the key-encryption key that opens
+/// `sealed` = AEAD(data key ‖ member key), bound to the member id and the KDF settings.
+/// `name` and `role` are shown on the unlock screen; what counts is the member's row
+/// inside the encrypted file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub(crate) struct Slot {
+    pub member_id: String,
+    pub name: String,
+    pub role: String,
+    pub kdf: String,
+    pub params: KdfParams,
+    /// Hex, 16 bytes.
+    pub salt: String,
+    /// The AEAD, `xchacha20poly1305`.
+    pub wrap: String,
+    /// Hex of nonce ‖ ciphertext ‖ tag.
+    pub sealed: String,
+}
+
+/// The data key sealed to the county office (an `age` file, hex).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub(crate) struct RecoverySlot {
+    /// The office's public key, `age1…`.
+    pub recipient: String,
+    /// Hex of the age file.
+    pub sealed: String,
+}
+
+/// What a slot unlocked besides the data key: whose slot it is and that member's key
+/// (which unwraps the member's signing key inside the file).
+#[derive(Clone)]
+pub(crate) struct Unlocked {
+    pub member_id: String,
+    pub member_key: zeroize::Zeroizing<[u8; 32]>,
+}
+
+/// The associated data of a slot: what the sealed keys are bound to.
+fn slot_aad(member_id: &str, params: KdfParams, salt: &str) -> Vec<u8> {
+    let p = format!("{}/{}/{}", params.m_cost_kib, params.t_cost, params.p_cost);
+    toponym_crypto::frame(
+        "toponym/key-slot/v2",
+        &[
+            member_id.as_bytes(),
+            b"argon2id",
+            p.as_bytes(),
+            salt.as_bytes(),
+        ],
+    )
+}
+
+/// Seals `data_key ‖ member_key` into a new slot for `member_id` under `pass`.
+pub(crate) fn seal_slot(
+    member_id: &str,
+    name: &str,
+    role: &str,
+    pass: &Passphrase,
+    params: KdfParams,
+    data_key: &[u8; 32],
+    member_key: &[u8; 32],
+) -> Result<Slot> {
+    let salt = hex::encode(new_salt()?);
+    let kek = zeroize::Zeroizing::new(argon2(
+        pass,
+        &hex::decode(&salt).unwrap_or_default(),
+        params,
+    )?);
+    let mut payload = zeroize::Zeroizing::new([0u8; 64]);
+    payload[..32].copy_from_slice(data_key);
+    payload[32..].copy_from_slice(member_key);
+    let w = toponym_crypto::wrap::default_wrap();
+    let sealed = w
+        .seal(&kek, &slot_aad(member_id, params, &salt), &payload[..])
+        .map_err(|e| StoreError::Kdf(e.to_string()))?;
+    Ok(Slot {
+        member_id: member_id.to_owned(),
+        name: name.to_owned(),
+        role: role.to_owned(),
+        kdf: "argon2id".into(),
+        params,
+        salt,
+        wrap: w.algorithm().into(),
+        sealed: hex::encode(sealed),
+    })
+}
+
+/// Checks a slot's shape (before any key derivation).
+fn check_slot(slot: &Slot) -> std::result::Result<(), String> {
+    if slot.kdf != "argon2id" {
+        return Err(format!("slot of {:?}: kdf must be \"argon2id\"", slot.name));
+    }
+    slot.params
+        .check()
+        .map_err(|e| format!("slot of {:?}: {e}", slot.name))?;
+    if slot.salt.len() != 32 || hex::decode(&slot.salt).is_err() {
+        return Err(format!(
+            "slot of {:?}: salt must be 32 hex digits",
+            slot.name
+        ));
+    }
+    toponym_crypto::wrap::wrap_scheme(&slot.wrap).map_err(|e| e.to_string())?;
+    if slot.sealed.len() > 512 || hex::decode(&slot.sealed).is_err() {
+        return Err(format!("slot of {:?}: sealed keys malformed", slot.name));
+    }
+    if slot.member_id.is_empty() || slot.member_id.len() > 64 || slot.name.chars().count() > 100 {
+        return Err("a slot's member id or name is malformed".into());
+    }
+    Ok(())
+}
+
+/// Opens `slot` with `pass`: the data key and the member key. A passphrase that does not
+/// open it is [`StoreError::WrongPassphrase`].
+fn open_slot(db: &Path, slot: &Slot, pass: &Passphrase) -> Result<([u8; 32], Unlocked)> {
+    let salt = hex::decode(&slot.salt).unwrap_or_default();
+    let kek = zeroize::Zeroizing::new(argon2(pass, &salt, slot.params)?);
+    let w =
+        toponym_crypto::wrap::wrap_scheme(&slot.wrap).map_err(|e| bad_file(db, &e.to_string()))?;
+    let sealed = hex::decode(&slot.sealed).unwrap_or_default();
+    let payload = w
+        .open(
+            &kek,
+            &slot_aad(&slot.member_id, slot.params, &slot.salt),
+            &sealed,
+        )
+        .map_err(|_| StoreError::WrongPassphrase {
+            path: db.to_owned(),
+        })?;
+    if payload.len() != 64 {
+        return Err(bad_file(db, "a key slot holds keys of the wrong length"));
+    }
+    let mut dek = [0u8; 32];
+    dek.copy_from_slice(&payload[..32]);
+    let mut mk = zeroize::Zeroizing::new([0u8; 32]);
+    mk.copy_from_slice(&payload[32..]);
+    Ok((
+        dek,
+        Unlocked {
+            member_id: slot.member_id.clone(),
+            member_key: mk,
+        },
+    ))
+}
+
+fn bad_file(db: &Path, detail: &str) -> StoreError {
+    StoreError::BadKdfFile {
+        path: sidecar_path(db),
+        detail: detail.to_owned(),
+    }
+}
+
+/// Who may unlock a survey: the members with a key slot (from the key file alone, before
+/// any passphrase), for the unlock screen and `--member`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SlotInfo {
+    /// The member's id.
+    pub member_id: String,
+    /// The name shown.
+    pub name: String,
+    /// `registrar` or `reviewer`.
+    pub role: String,
+}
+
+/// The members who can unlock the survey at `db` (empty for a survey made before key
+/// slots: its one passphrase opens it), and whether the county office can recover it.
+pub fn unlock_slots(db: &Path) -> Result<(Vec<SlotInfo>, bool)> {
+    let file = read_sidecar(db)?;
+    Ok((
+        file.slots
+            .iter()
+            .map(|s| SlotInfo {
+                member_id: s.member_id.clone(),
+                name: s.name.clone(),
+                role: s.role.clone(),
+            })
+            .collect(),
+        file.recovery.is_some(),
+    ))
 }
 
 /// The label whose MAC under the derived key is the key check value.
@@ -242,6 +431,8 @@ pub struct DerivedKey(
     pub(crate) u32,
     pub(crate) Hmac,
     pub(crate) KeyCheck,
+    /// The member whose slot opened the data key (format 2), if any.
+    pub(crate) Option<Unlocked>,
 );
 
 impl fmt::Debug for DerivedKey {
@@ -393,14 +584,32 @@ pub(crate) fn read_sidecar(db: &Path) -> Result<KdfFile> {
         path: path.clone(),
         detail: e.to_string(),
     })?;
-    if file.format_version != 1 {
+    if !(1..=2).contains(&file.format_version) {
         return Err(StoreError::BadKdfFile {
             path,
             detail: format!(
-                "format_version {} is not supported (expected 1)",
+                "format_version {} is not supported (expected 1 or 2)",
                 file.format_version
             ),
         });
+    }
+    if file.slots.len() > MAX_SLOTS {
+        return Err(StoreError::BadKdfFile {
+            path,
+            detail: format!("{} key slots (at most {MAX_SLOTS})", file.slots.len()),
+        });
+    }
+    if file.format_version == 2 && file.slots.is_empty() && file.encryption != "none" {
+        return Err(StoreError::BadKdfFile {
+            path,
+            detail: "format 2 without any key slot".into(),
+        });
+    }
+    for slot in &file.slots {
+        check_slot(slot).map_err(|detail| StoreError::BadKdfFile {
+            path: path.clone(),
+            detail,
+        })?;
     }
     Ok(file)
 }
@@ -415,11 +624,12 @@ pub(crate) fn new_salt() -> Result<[u8; 16]> {
 /// Derives the key for an existing survey from its sidecar. This is the deliberately slow
 /// step; `Store::open` is this plus `Store::open_with_key`.
 pub fn derive_key(db: &Path, pass: &Passphrase) -> Result<DerivedKey> {
-    let file = read_sidecar(db)?;
-    let bad = |detail: &str| StoreError::BadKdfFile {
-        path: sidecar_path(db),
-        detail: detail.to_owned(),
-    };
+    derive_key_as(db, None, pass)
+}
+
+/// The page size and HMAC the sidecar names.
+fn page_settings(db: &Path, file: &KdfFile) -> Result<(u32, Hmac)> {
+    let bad = |detail: &str| bad_file(db, detail);
     let page_size = match file.page_size {
         None => LEGACY_PAGE_SIZE,
         Some(n) if n.is_power_of_two() && (512..=65536).contains(&n) => n,
@@ -440,6 +650,113 @@ pub fn derive_key(db: &Path, pass: &Passphrase) -> Result<DerivedKey> {
                 ))
             })?,
     };
+    Ok((page_size, hmac))
+}
+
+/// The slot of `member` (a name or member id); with no member named, the only slot.
+fn choose_slot<'a>(db: &Path, file: &'a KdfFile, member: Option<&str>) -> Result<&'a Slot> {
+    let names = || {
+        file.slots
+            .iter()
+            .map(|s| s.name.clone())
+            .collect::<Vec<_>>()
+    };
+    match member.map(str::trim) {
+        None | Some("") if file.slots.len() == 1 => Ok(&file.slots[0]),
+        None | Some("") => Err(StoreError::MemberRequired {
+            path: db.to_owned(),
+            members: names(),
+        }),
+        Some(m) => {
+            let by_id = file.slots.iter().find(|s| s.member_id == m);
+            let mut by_name = file.slots.iter().filter(|s| s.name == m);
+            match (by_id, by_name.next(), by_name.next()) {
+                (Some(s), _, _) | (None, Some(s), None) => Ok(s),
+                (None, Some(_), Some(_)) => Err(StoreError::MemberRequired {
+                    path: db.to_owned(),
+                    members: file
+                        .slots
+                        .iter()
+                        .filter(|s| s.name == m)
+                        .map(|s| format!("{} ({})", s.name, s.member_id))
+                        .collect(),
+                }),
+                (None, None, _) => Err(StoreError::UnknownMember {
+                    path: db.to_owned(),
+                    member: m.to_owned(),
+                    members: names(),
+                }),
+            }
+        }
+    }
+}
+
+/// Checks an unwrapped data key against the sidecar's key check value.
+fn check_data_key(db: &Path, file: &KdfFile, dek: &[u8; 32]) -> Result<KeyCheck> {
+    match file.key_check.as_deref() {
+        Some(k) if k.eq_ignore_ascii_case(&key_check_value(dek)) => Ok(KeyCheck::Matched),
+        Some(_) => Err(bad_file(
+            db,
+            "the key it unlocks does not match its key check value (a key file of another \
+             survey, or altered)",
+        )),
+        None => Err(bad_file(db, "format 2 without a key check value")),
+    }
+}
+
+/// Derives the key for an existing survey as `member` (a name or member id; `None` when
+/// the survey has one member, or predates key slots). One Argon2id derivation.
+pub fn derive_key_as(db: &Path, member: Option<&str>, pass: &Passphrase) -> Result<DerivedKey> {
+    let file = read_sidecar(db)?;
+    if file.format_version == 2 && file.encryption == "sqlcipher4" {
+        let (page_size, hmac) = page_settings(db, &file)?;
+        if pass.is_empty() {
+            return Err(StoreError::EmptyPassphrase);
+        }
+        let slot = choose_slot(db, &file, member)?;
+        let (dek, unlocked) = open_slot(db, slot, pass)?;
+        let check = check_data_key(db, &file, &dek)?;
+        return Ok(DerivedKey(
+            Some(dek),
+            page_size,
+            hmac,
+            check,
+            Some(unlocked),
+        ));
+    }
+    derive_key_v1(db, file, pass)
+}
+
+/// Derives the data key with the county office's secret key (the recovery slot).
+pub fn derive_key_recovery(
+    db: &Path,
+    office: &toponym_crypto::recovery::OfficeIdentity,
+) -> Result<DerivedKey> {
+    let file = read_sidecar(db)?;
+    let Some(rec) = &file.recovery else {
+        return Err(bad_file(
+            db,
+            "this survey has no recovery slot (it was made without the county office's key)",
+        ));
+    };
+    let (page_size, hmac) = page_settings(db, &file)?;
+    let sealed = hex::decode(&rec.sealed).map_err(|_| bad_file(db, "recovery slot malformed"))?;
+    let dek = toponym_crypto::recovery::open_with(office, &sealed).map_err(|e| {
+        StoreError::WrongOfficeKey {
+            path: db.to_owned(),
+            detail: e.to_string(),
+        }
+    })?;
+    let dek: [u8; 32] = dek[..]
+        .try_into()
+        .map_err(|_| bad_file(db, "the recovery slot holds a key of the wrong length"))?;
+    let check = check_data_key(db, &file, &dek)?;
+    Ok(DerivedKey(Some(dek), page_size, hmac, check, None))
+}
+
+fn derive_key_v1(db: &Path, file: KdfFile, pass: &Passphrase) -> Result<DerivedKey> {
+    let bad = |detail: &str| bad_file(db, detail);
+    let (page_size, hmac) = page_settings(db, &file)?;
     match file.encryption.as_str() {
         "none" => Err(bad(
             "it declares the survey unencrypted (\"encryption\": \"none\"); census data \
@@ -477,7 +794,7 @@ pub fn derive_key(db: &Path, pass: &Passphrase) -> Result<DerivedKey> {
                     })
                 }
             };
-            Ok(DerivedKey(Some(key), page_size, hmac, check))
+            Ok(DerivedKey(Some(key), page_size, hmac, check, None))
         }
         other => Err(bad(&format!("unknown encryption {other:?}"))),
     }

@@ -6,9 +6,11 @@
 //! SHA-256 with thumbnails and EXIF position, and a hash-chained audit log from which any
 //! earlier state of a record can be rebuilt. It also writes plain GeoPackage exports.
 //!
-//! Encryption: the key is Argon2id(passphrase, salt), given to SQLCipher as a raw key; the
-//! salt and KDF parameters live in a small plaintext sidecar `<db>.toponym-kdf` (see
-//! [`kdf`]). Durability: WAL, `synchronous = FULL`, temp store in memory, every multi-row
+//! Encryption: a random data key, given to SQLCipher as a raw key, unwrapped by each
+//! member's passphrase through their key slot (Argon2id, then an AEAD) in a small
+//! plaintext sidecar `<db>.toponym-kdf` (see [`kdf`] and `members.rs`); surveys made
+//! before key slots used Argon2id(passphrase, salt) itself and are moved to slots in
+//! place. Reviews are signatures (`review.rs`). Durability: WAL, `synchronous = FULL`, temp store in memory, every multi-row
 //! write in one transaction.
 
 mod audit;
@@ -20,11 +22,13 @@ mod investigation;
 pub mod kdf;
 pub mod mbtiles;
 mod media;
+mod members;
 mod migrate;
 mod names;
 mod overrides;
 mod process;
 mod reference;
+mod review;
 mod rtree_pack;
 mod store;
 
@@ -33,14 +37,18 @@ pub use error::StoreError;
 pub use export::{ExportLayer, ExportReport};
 pub use investigation::{Closure, InvestigationEntry, NewInvestigationEntry};
 pub use kdf::{derive_key, sidecar_path, DerivedKey, KdfParams, Passphrase};
+pub use kdf::{derive_key_as, derive_key_recovery, unlock_slots, SlotInfo};
 pub use media::{Media, MediaInfo};
+pub use members::{Member, NewMember, Role};
 pub use names::{normalise_key, SearchKeys};
 pub use overrides::{Override, MAX_OVERRIDE_REASON_CHARS};
 pub use process::disable_transparent_huge_pages;
 pub use reference::ReferenceTableInfo;
+pub use review::{review_digest, Review, ReviewComment, Verdict};
 pub use store::{
     Actor, ListFilter, NameHit, OpenTimings, RecordSummary, Store, StoreTx, WorkflowStatus,
 };
+pub use toponym_crypto::recovery::{OfficeIdentity, OfficeRecipient};
 
 /// Result type of this crate.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

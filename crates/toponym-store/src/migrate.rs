@@ -43,6 +43,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0006_qa_overrides.sql"),
     ),
     (
+        7,
+        "0007_members",
+        include_str!("../migrations/0007_members.sql"),
+    ),
+    (
         100,
         "0100_reference",
         include_str!("../migrations/0100_reference.sql"),

@@ -105,6 +105,7 @@ impl Store {
             )));
         }
         let at_us = self.now_us();
+        let actor = &self.actor_or(actor);
         let conn = self.conn_mut()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let rid: Option<i64> = tx
@@ -135,6 +136,7 @@ impl Store {
             &id,
             at_us,
             &actor.name,
+            actor.key.as_deref(),
             Some(reason),
             &[Change {
                 field: OVERRIDE_FIELD.to_owned(),

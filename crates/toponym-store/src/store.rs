@@ -24,17 +24,25 @@ use crate::media::{self, Media, MediaInfo};
 use crate::names::{self, normalise_key, SearchKeys};
 use crate::{gpkg, migrate, Result, StoreError};
 
-/// Who makes a change (登记人, 审核人, an import tool).
+/// Who makes a change. A survey unlocked by a member writes as that member (their name
+/// and key fingerprint, [`Store::actor_or`]) whatever actor a caller passes; a named
+/// actor without a key is used only where no member is unlocked (the county office's
+/// recovery, migrations, surveys made before members existed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     /// A name or account, recorded verbatim in the audit log.
     pub name: String,
+    /// The fingerprint of the member's signing key, when a member acts.
+    pub key: Option<String>,
 }
 
 impl Actor {
-    /// An actor called `name`.
+    /// An actor called `name`, without a key.
     pub fn new(name: impl Into<String>) -> Self {
-        Self { name: name.into() }
+        Self {
+            name: name.into(),
+            key: None,
+        }
     }
 }
 
@@ -121,12 +129,14 @@ pub struct Store {
     /// Declared first so it is dropped (its last checkpoint run, its thread joined)
     /// before the writing connection closes.
     checkpointer: Option<Checkpointer>,
-    conn: Connection,
-    path: PathBuf,
+    pub(crate) conn: Connection,
+    pub(crate) path: PathBuf,
     clock: Arc<dyn Clock>,
     encrypted: bool,
     timings: OpenTimings,
     gate: WriteGate,
+    /// The data key and the unlocked member.
+    pub(crate) secrets: crate::members::Secrets,
 }
 
 impl fmt::Debug for Store {
@@ -150,7 +160,7 @@ impl Store {
 
     /// Refuses a write to a read-only survey or to one that failed its quick check; waits
     /// for a quick check still running.
-    fn check_writable(&mut self) -> Result<()> {
+    pub(crate) fn check_writable(&mut self) -> Result<()> {
         if let WriteGate::Pending(_) = self.gate {
             let WriteGate::Pending(handle) = std::mem::replace(&mut self.gate, WriteGate::Open)
             else {
@@ -712,10 +722,10 @@ fn diff(old: &Record, new: &Record) -> Vec<Change> {
     changes
 }
 
-const RECORD_COLS: &str =
+pub(crate) const RECORD_COLS: &str =
     "record_id, template_id, template_version, template_hash, attributes, geom, workflow_status";
 
-fn record_from_row(r: &rusqlite::Row<'_>) -> Result<Record> {
+pub(crate) fn record_from_row(r: &rusqlite::Row<'_>) -> Result<Record> {
     let id: String = r.get(0)?;
     let corrupt = |detail: String| StoreError::Corrupt {
         what: format!("record {id}"),
@@ -1280,6 +1290,9 @@ fn put_in(
             old: None,
             new: Some(created),
         };
+        if is_verdict_status(record.workflow_status) {
+            return Err(verdict_only(record));
+        }
         (next_rid, new_loc, vec![change], None)
     } else {
         state.next_rid = Some(next_rid);
@@ -1299,6 +1312,22 @@ fn put_in(
         let old_loc: Option<i64> = r.get(9)?;
         drop(rows);
         let changes = diff(&old, record);
+        if is_verdict_status(record.workflow_status)
+            && old.workflow_status != record.workflow_status
+        {
+            return Err(verdict_only(record));
+        }
+        if old.workflow_status == WorkflowStatus::Reviewed
+            && record.workflow_status == WorkflowStatus::Reviewed
+            && !changes.is_empty()
+        {
+            return Err(invalid(
+                record,
+                "workflow_status",
+                "a reviewed record that is edited goes back to complete (待审核) for a new \
+                 review (W-2); the save path does this, a write that keeps it reviewed is refused",
+            ));
+        }
         if changes.is_empty() && old_pinyin == pinyin_json {
             return Ok(false);
         }
@@ -1356,10 +1385,29 @@ fn put_in(
         &id,
         at_us,
         &actor.name,
+        actor.key.as_deref(),
         reason,
         &changes,
     )?;
     Ok(true)
+}
+
+/// Whether only a reviewer's verdict may set this status.
+fn is_verdict_status(s: WorkflowStatus) -> bool {
+    matches!(s, WorkflowStatus::Reviewed | WorkflowStatus::Returned)
+}
+
+fn verdict_only(record: &Record) -> StoreError {
+    invalid(
+        record,
+        "workflow_status",
+        format!(
+            "{} ({}) is set only by a reviewer's signed verdict (toponym review accept / \
+             return), not by a write",
+            record.workflow_status,
+            record.workflow_status.as_zh()
+        ),
+    )
 }
 
 /// Fills `record_boxes` and `records.loc_key` for every positioned record (migration
@@ -1440,6 +1488,7 @@ pub(crate) fn move_status_to_envelope(conn: &Connection, now_us: i64) -> Result<
             &record_id,
             now_us,
             "toponym",
+            None,
             Some("schema 5: the workflow status moved from the form fields to the record envelope"),
             &changes,
         )?;
@@ -1459,6 +1508,8 @@ pub struct StoreTx<'a> {
     /// Whether any write was attempted, so the head is recorded even if a failed write
     /// left the cached head empty and the closure carried on.
     touched: std::cell::Cell<bool>,
+    /// The unlocked member, who makes every write of this transaction.
+    me: Option<Actor>,
 }
 
 impl StoreTx<'_> {
@@ -1488,7 +1539,7 @@ impl StoreTx<'_> {
             now_us(self.clock.as_ref()),
             record,
             prep,
-            actor,
+            self.me.as_ref().unwrap_or(actor),
             reason,
         )
     }
@@ -1537,32 +1588,85 @@ fn prefix_end(prefix: &str) -> String {
 }
 
 impl Store {
-    /// Creates a new encrypted survey at `path` (plus its `<path>.toponym-kdf` sidecar).
+    /// Creates a new encrypted survey at `path` (plus its `<path>.toponym-kdf` sidecar)
+    /// with one member, a registrar called 登记人 (see [`Store::create_survey`]).
     ///
     /// The passphrase must have at least [`kdf::MIN_PASSPHRASE_CHARS`] characters; the
     /// files are created readable by their owner only.
     pub fn create(path: impl AsRef<Path>, pass: &Passphrase, params: KdfParams) -> Result<Store> {
+        Self::create_survey(
+            path,
+            &crate::NewMember::new("登记人", crate::Role::Registrar),
+            pass,
+            params,
+            None,
+        )
+    }
+
+    /// Creates a new encrypted survey whose first member is `first` (unlocked by `pass`):
+    /// a random data key encrypts the file, `first`'s key slot unwraps it, and with
+    /// `office` a recovery slot seals it to the county office's public key.
+    pub fn create_survey(
+        path: impl AsRef<Path>,
+        first: &crate::NewMember,
+        pass: &Passphrase,
+        params: KdfParams,
+        office: Option<&toponym_crypto::recovery::OfficeRecipient>,
+    ) -> Result<Store> {
         let path = path.as_ref();
         pass.check_new()?;
         params
             .check()
             .map_err(|e| StoreError::Kdf(format!("Argon2 parameters out of range: {e}")))?;
-        let salt = kdf::new_salt()?;
         let t0 = Instant::now();
-        let raw = kdf::argon2(pass, &salt, params)?;
-        let key_check = kdf::key_check_value(&raw);
-        let key = DerivedKey(Some(raw), kdf::PAGE_SIZE, kdf::HMAC, KeyCheck::New);
+        let data_key = crate::members::random_key()?;
+        let member_key = crate::members::random_key()?;
+        let member_id = {
+            let b: [u8; 16] = toponym_crypto::random_bytes().map_err(crate::members::crypto)?;
+            uuid::Builder::from_random_bytes(b).into_uuid().to_string()
+        };
+        let slot = kdf::seal_slot(
+            &member_id,
+            &first.name,
+            first.role.as_str(),
+            pass,
+            params,
+            &data_key,
+            &member_key,
+        )?;
+        let recovery = match office {
+            None => None,
+            Some(o) => Some(kdf::RecoverySlot {
+                recipient: o.to_string(),
+                sealed: hex::encode(
+                    toponym_crypto::recovery::seal_to(o, &data_key[..])
+                        .map_err(crate::members::crypto)?,
+                ),
+            }),
+        };
         let kdf_time = t0.elapsed();
         let file = KdfFile {
-            format_version: 1,
+            format_version: 2,
             encryption: "sqlcipher4".into(),
-            kdf: Some("argon2id".into()),
-            params: Some(params),
-            salt: Some(hex::encode(salt)),
+            kdf: None,
+            params: None,
+            salt: None,
             page_size: Some(kdf::PAGE_SIZE),
             hmac: Some(kdf::HMAC.as_str().into()),
-            key_check: Some(key_check),
+            key_check: Some(kdf::key_check_value(&data_key)),
+            slots: vec![slot],
+            recovery,
         };
+        let key = DerivedKey(
+            Some(*data_key),
+            kdf::PAGE_SIZE,
+            kdf::HMAC,
+            KeyCheck::New,
+            Some(kdf::Unlocked {
+                member_id,
+                member_key,
+            }),
+        );
         Self::create_with(path, &file, key, kdf_time)
     }
 
@@ -1579,11 +1683,13 @@ impl Store {
             page_size: Some(kdf::PAGE_SIZE),
             hmac: None,
             key_check: None,
+            slots: Vec::new(),
+            recovery: None,
         };
         Self::create_with(
             path.as_ref(),
             &file,
-            DerivedKey(None, kdf::PAGE_SIZE, kdf::Hmac::Sha512, KeyCheck::New),
+            DerivedKey(None, kdf::PAGE_SIZE, kdf::Hmac::Sha512, KeyCheck::New, None),
             Duration::ZERO,
         )
     }
@@ -1620,8 +1726,13 @@ impl Store {
                     open: Duration::ZERO,
                 },
                 gate: WriteGate::Open,
+                secrets: crate::members::Secrets {
+                    data_key: key.0.map(zeroize::Zeroizing::new),
+                    me: None,
+                },
             };
             migrate::apply(&mut store.conn, now_us(store.clock.as_ref()))?;
+            store.sign_in(key.4.clone())?;
             store.start_checkpointer(&key)?;
             store.timings.open = t0.elapsed();
             Ok(store)
@@ -1635,11 +1746,23 @@ impl Store {
         result
     }
 
-    /// Opens an existing survey. A wrong passphrase gives [`StoreError::WrongPassphrase`],
-    /// a damaged file [`StoreError::Damaged`], an empty or foreign one
-    /// [`StoreError::NotASurvey`]; nothing is written to a file that is not a sound
-    /// survey. On read-only media the survey opens read-only.
+    /// Opens an existing survey with its one member's passphrase (see
+    /// [`Store::open_as`]).
     pub fn open(path: impl AsRef<Path>, pass: &Passphrase) -> Result<Store> {
+        Self::open_as(path, None, pass)
+    }
+
+    /// Opens an existing survey as `member` (a name or member id; `None` when the survey
+    /// has one member). A wrong passphrase gives [`StoreError::WrongPassphrase`], a
+    /// damaged file [`StoreError::Damaged`], an empty or foreign one
+    /// [`StoreError::NotASurvey`]; nothing is written to a file that is not a sound
+    /// survey. On read-only media the survey opens read-only. A survey made before key
+    /// slots is moved to them in place (its data stays as encrypted).
+    pub fn open_as(
+        path: impl AsRef<Path>,
+        member: Option<&str>,
+        pass: &Passphrase,
+    ) -> Result<Store> {
         let path = path.as_ref();
         if !path.exists() {
             return Err(StoreError::NotFound {
@@ -1650,10 +1773,13 @@ impl Store {
             return Err(StoreError::EmptyPassphrase);
         }
         let t0 = Instant::now();
-        let key = kdf::derive_key(path, pass)?;
+        let key = kdf::derive_key_as(path, member, pass)?;
         let kdf_time = t0.elapsed();
         let mut store = Self::open_with_key(path, &key)?;
         store.timings.kdf = kdf_time;
+        if key.4.is_none() && !store.is_read_only() {
+            store.migrate_to_slots(pass)?;
+        }
         Ok(store)
     }
 
@@ -1698,6 +1824,10 @@ impl Store {
             encrypted: true,
             timings: OpenTimings::default(),
             gate: WriteGate::ReadOnly,
+            secrets: crate::members::Secrets {
+                data_key: key.0.map(zeroize::Zeroizing::new),
+                me: None,
+            },
         };
         if mode == Mode::ReadOnly {
             if pending {
@@ -1707,6 +1837,7 @@ impl Store {
                     latest: migrate::latest(),
                 });
             }
+            store.sign_in(key.4.clone())?;
             store.timings.open = t0.elapsed();
             return Ok(store);
         }
@@ -1735,6 +1866,7 @@ impl Store {
         }
         tighten_mode(path);
         tighten_mode(&kdf::sidecar_path(path));
+        store.sign_in(key.4.clone()).map_err(|e| e.in_file(path))?;
         store.start_checkpointer(key)?;
         store.timings.open = t0.elapsed();
         Ok(store)
@@ -1783,6 +1915,7 @@ impl Store {
     pub fn with_transaction<T>(&mut self, f: impl FnOnce(&StoreTx<'_>) -> Result<T>) -> Result<T> {
         self.check_writable()?;
         let clock = self.clock.clone();
+        let me = self.member().map(|_| self.actor_or(&Actor::new("")));
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -1791,6 +1924,7 @@ impl Store {
             clock,
             state: std::cell::RefCell::new(TxState::default()),
             touched: std::cell::Cell::new(false),
+            me,
         };
         let out = f(&stx)?;
         let touched = stx.touched.get();
@@ -1964,7 +2098,10 @@ impl Store {
             return Ok(chain);
         }
         let problem = match audit::verify_records(&self.conn, |id| self.get_record(id))? {
-            None => crate::overrides::verify(&self.conn)?,
+            None => match crate::overrides::verify(&self.conn)? {
+                None => crate::review::verify(&self.conn, |id| self.get_record(id))?,
+                found => found,
+            },
             found => found,
         };
         match problem {
@@ -2266,7 +2403,7 @@ mod tests {
                     old: None,
                     new: Some(Value::String(status.into()).to_string()),
                 };
-                audit::append(conn, &mut head, rid, &id, 1, "王测", None, &[change]).unwrap();
+                audit::append(conn, &mut head, rid, &id, 1, "王测", None, None, &[change]).unwrap();
             }
             audit::write_head(conn, &head.unwrap()).unwrap();
             conn.execute("DELETE FROM schema_migrations WHERE version = 5", [])

@@ -47,7 +47,7 @@ fn survey_with_history() -> Survey {
         .unwrap();
     let v = store.verify_audit_chain().unwrap();
     assert!(v.is_intact(), "{v:?}");
-    assert_eq!(v.entries, 5);
+    assert_eq!(v.entries, 6); // the first member's creation, then five record entries
     survey
 }
 
@@ -70,9 +70,9 @@ fn an_altered_value_is_detected_at_its_entry() {
     let s = survey_with_history();
     let v = tamper(
         &s,
-        "UPDATE audit_log SET new_value = '\"华山\"' WHERE seq = 3",
+        "UPDATE audit_log SET new_value = '\"华山\"' WHERE seq = 4",
     );
-    assert_eq!(v.first_bad_seq, Some(3), "{v:?}");
+    assert_eq!(v.first_bad_seq, Some(4), "{v:?}");
     assert!(v.problem.unwrap().contains("altered"));
 }
 
@@ -80,72 +80,41 @@ fn an_altered_value_is_detected_at_its_entry() {
 fn an_altered_actor_or_time_is_detected() {
     let s = survey_with_history();
     assert_eq!(
-        tamper(&s, "UPDATE audit_log SET actor = '李某' WHERE seq = 4").first_bad_seq,
-        Some(4)
+        tamper(&s, "UPDATE audit_log SET actor = '李某' WHERE seq = 5").first_bad_seq,
+        Some(5)
     );
     let s = survey_with_history();
     assert_eq!(
-        tamper(&s, "UPDATE audit_log SET at_us = at_us - 1 WHERE seq = 2").first_bad_seq,
-        Some(2)
+        tamper(&s, "UPDATE audit_log SET at_us = at_us - 1 WHERE seq = 3").first_bad_seq,
+        Some(3)
     );
 }
 
 #[test]
 fn a_removed_middle_entry_is_detected() {
     let s = survey_with_history();
-    let v = tamper(&s, "DELETE FROM audit_log WHERE seq = 2");
-    assert_eq!(v.first_bad_seq, Some(2), "{v:?}");
+    let v = tamper(&s, "DELETE FROM audit_log WHERE seq = 3");
+    assert_eq!(v.first_bad_seq, Some(3), "{v:?}");
     assert!(v.problem.unwrap().contains("missing"));
 }
 
 #[test]
 fn a_replaced_hash_is_detected_at_its_entry() {
-    // Entry 3 gets another hash (its first byte changed): it no longer matches its content
-    // and entry 2's hash.
+    // Entry 4 gets another hash (its first byte changed): it no longer matches its content
+    // and entry 3's hash.
     let s = survey_with_history();
     let v = tamper(
         &s,
-        "UPDATE audit_log SET hash = unhex(printf('%02x', (unicode(hash) + 1) % 256)) || substr(hash, 2) WHERE seq = 3",
+        "UPDATE audit_log SET hash = unhex(printf('%02x', (unicode(hash) + 1) % 256)) || substr(hash, 2) WHERE seq = 4",
     );
-    assert_eq!(v.first_bad_seq, Some(3), "{v:?}");
+    assert_eq!(v.first_bad_seq, Some(4), "{v:?}");
     assert!(v.problem.unwrap().contains("altered"));
-}
-
-/// The entry hash as documented in `audit.rs` (SHA-256 over "toponym-audit-v1", seq and
-/// time as little-endian i64, then length-prefixed record id, actor, field, old, new,
-/// reason and the previous hash as hex; u64::MAX for an absent part).
-fn entry_hash(conn: &rusqlite::Connection, seq: i64, prev: &str) -> Vec<u8> {
-    use sha2::{Digest, Sha256};
-    conn.query_row(
-        "SELECT record_id, at_us, actor, field, old_value, new_value, reason
-         FROM audit_log WHERE seq = ?1",
-        [seq],
-        |r| {
-            let mut h = Sha256::new();
-            h.update(b"toponym-audit-v1");
-            h.update(seq.to_le_bytes());
-            h.update(r.get::<_, i64>(1)?.to_le_bytes());
-            for i in [0, 2, 3, 4, 5, 6] {
-                match r.get::<_, Option<String>>(i)? {
-                    Some(s) => {
-                        h.update((s.len() as u64).to_le_bytes());
-                        h.update(s.as_bytes());
-                    }
-                    None => h.update(u64::MAX.to_le_bytes()),
-                }
-            }
-            h.update((prev.len() as u64).to_le_bytes());
-            h.update(prev.as_bytes());
-            Ok(h.finalize().to_vec())
-        },
-    )
-    .unwrap()
 }
 
 #[test]
 fn a_consistently_rewritten_entry_still_breaks_the_next_one() {
-    // A forger with the key rewrites entry 3's reason and gives it the hash that matches
-    // its new content; entry 4's hash covers entry 3's old hash, so the chain breaks there.
+    // A forger with the key rewrites entry 4's reason and gives it the hash that matches
+    // its new content; entry 5's hash covers entry 4's old hash, so the chain breaks there.
     let s = survey_with_history();
     let key = derive_key(&s.path, &pass())
         .unwrap()
@@ -161,25 +130,25 @@ fn a_consistently_rewritten_entry_still_breaks_the_next_one() {
     };
     // The stored hashes follow the documented format (so files written before the hashes
     // were stored as bytes still verify).
-    let h2 = hex::encode(hash_of(2));
-    assert_eq!(entry_hash(&conn, 3, &h2), hash_of(3));
-    conn.execute("UPDATE audit_log SET reason = '伪造' WHERE seq = 3", [])
+    let h2 = hex::encode(hash_of(3));
+    assert_eq!(entry_hash(&conn, 4, &h2), hash_of(4));
+    conn.execute("UPDATE audit_log SET reason = '伪造' WHERE seq = 4", [])
         .unwrap();
-    let forged = entry_hash(&conn, 3, &h2);
-    conn.execute("UPDATE audit_log SET hash = ?1 WHERE seq = 3", [&forged])
+    let forged = entry_hash(&conn, 4, &h2);
+    conn.execute("UPDATE audit_log SET hash = ?1 WHERE seq = 4", [&forged])
         .unwrap();
     drop(conn);
     let v = Store::open(&s.path, &pass())
         .unwrap()
         .verify_audit_chain()
         .unwrap();
-    assert_eq!(v.first_bad_seq, Some(4), "{v:?}");
+    assert_eq!(v.first_bad_seq, Some(5), "{v:?}");
 }
 
 #[test]
 fn cutting_entries_off_the_end_is_detected_by_the_head() {
     let s = survey_with_history();
-    let v = tamper(&s, "DELETE FROM audit_log WHERE seq >= 4");
+    let v = tamper(&s, "DELETE FROM audit_log WHERE seq >= 5");
     assert!(!v.is_intact());
     assert!(v.problem.unwrap().contains("cut off"));
 }
@@ -200,7 +169,7 @@ fn a_record_edited_outside_the_log_is_detected() {
         "UPDATE records SET attributes = json_set(attributes, '$.standard_name', '华山')
          WHERE standard_name = '徂徕山'",
     );
-    assert_eq!(v.first_bad_seq, Some(2), "{v:?}");
+    assert_eq!(v.first_bad_seq, Some(3), "{v:?}");
     assert!(v.problem.unwrap().contains("outside the audit log"));
     // An edited record whose later changes are logged is caught at its creation too.
     let s = survey_with_history();
@@ -209,7 +178,7 @@ fn a_record_edited_outside_the_log_is_detected() {
         "UPDATE records SET attributes = json_set(attributes, '$.elevation_m', 1532)
          WHERE standard_name = '泰山主峰'",
     );
-    assert_eq!(v.first_bad_seq, Some(1), "{v:?}");
+    assert_eq!(v.first_bad_seq, Some(2), "{v:?}");
 }
 
 #[test]

@@ -244,23 +244,23 @@ fn passphrases_empty_never_and_new_ones_at_least_eight_characters() {
 }
 
 #[test]
-fn a_key_file_without_a_key_check_gets_one_at_the_next_open() {
+fn a_slot_key_file_without_its_key_check_is_refused_and_left_alone() {
+    // Format 2 always records the data key's check value: without it the slot could
+    // unwrap any key, so the file is refused (as tampered), and nothing is rewritten.
     let (survey, store) = survey_with_records(1);
     drop(store);
     edit_sidecar(&survey.path, |s| {
         s.as_object_mut().unwrap().remove("key_check");
     });
-    let err = Store::open(&survey.path, &Passphrase::new("not the passphrase")).unwrap_err();
-    assert!(
-        matches!(err, StoreError::WrongPassphraseOrDamaged { .. }),
-        "{err}"
-    );
-    drop(Store::open(&survey.path, &pass()).unwrap());
-    let text = fs::read_to_string(sidecar(&survey.path)).unwrap();
-    assert!(text.contains("key_check"), "{text}");
-    assert_eq!(mode(&sidecar(&survey.path)), 0o600);
+    let before = fs::read(sidecar(&survey.path)).unwrap();
     let err = Store::open(&survey.path, &Passphrase::new("not the passphrase")).unwrap_err();
     assert!(matches!(err, StoreError::WrongPassphrase { .. }), "{err}");
+    let err = Store::open(&survey.path, &pass()).unwrap_err();
+    assert!(
+        matches!(err, StoreError::BadKdfFile { .. }) && err.to_string().contains("key check"),
+        "{err}"
+    );
+    assert_eq!(fs::read(sidecar(&survey.path)).unwrap(), before);
 }
 
 /// A read-only folder: a read-only bind mount as root (permissions do not bind root),

@@ -40,9 +40,15 @@ fn an_override_is_stored_with_its_audit_entry_verifies_and_survives_reopening() 
     assert_eq!(o.rule, "R-4");
     assert_eq!(o.path, "fields.standard_name");
     assert_eq!(o.reason, REASON, "the reason is kept trimmed");
-    assert_eq!(o.actor, "李秀英");
+    assert_eq!(
+        o.actor, "登记人",
+        "the unlocked member acts, whatever name the caller gives"
+    );
     assert_eq!(o.at, T0);
-    assert_eq!(o.seq, 2, "the record's creation is entry 1");
+    assert_eq!(
+        o.seq, 3,
+        "the first member's creation is entry 1, the record's entry 2"
+    );
 
     // In the record's history, as its own entry with rule, path and reason.
     let h = store.history(&r.record_id).unwrap();
@@ -50,7 +56,11 @@ fn an_override_is_stored_with_its_audit_entry_verifies_and_survives_reopening() 
     assert_eq!(h[1].field, "qa.override");
     assert_eq!(h[1].seq, o.seq);
     assert_eq!(h[1].reason.as_deref(), Some(REASON));
-    assert_eq!(h[1].actor, "李秀英");
+    assert_eq!(h[1].actor, "登记人");
+    assert!(h[1]
+        .member_key
+        .as_deref()
+        .is_some_and(|k| k.starts_with("ed25519:")));
     assert_eq!(
         h[1].new_value,
         Some(json!({"rule": "R-4", "path": "fields.standard_name"}))
@@ -61,7 +71,7 @@ fn an_override_is_stored_with_its_audit_entry_verifies_and_survives_reopening() 
     // present, and a later real edit still verifies.
     let v = store.verify_audit_chain().unwrap();
     assert!(v.is_intact(), "{v:?}");
-    assert_eq!(v.entries, 2);
+    assert_eq!(v.entries, 3);
     assert_eq!(
         store.record_at(&r.record_id, T0).unwrap().as_ref(),
         Some(&r)
@@ -72,7 +82,7 @@ fn an_override_is_stored_with_its_audit_entry_verifies_and_survives_reopening() 
         .unwrap();
     let v = store.verify_audit_chain().unwrap();
     assert!(v.is_intact(), "{v:?}");
-    assert_eq!(v.entries, 3);
+    assert_eq!(v.entries, 4);
     drop(store);
 
     let store = Store::open(&survey.path, &pass()).unwrap();
@@ -86,7 +96,10 @@ fn an_override_is_stored_with_its_audit_entry_verifies_and_survives_reopening() 
         .into_iter()
         .map(|c| c.field)
         .collect();
-    assert_eq!(fields, ["*", "qa.override", "fields.elevation_m"]);
+    assert_eq!(
+        fields,
+        ["member.add", "*", "qa.override", "fields.elevation_m"]
+    );
 }
 
 #[test]
@@ -127,7 +140,7 @@ fn unknown_records_empty_reasons_and_a_second_override_are_refused_and_change_no
         )
         .unwrap_err();
     assert_eq!(e.code(), "override.exists");
-    assert!(e.to_string().contains("already accepted by 张建国"), "{e}");
+    assert!(e.to_string().contains("already accepted by 登记人"), "{e}");
     // The same rule at another path is another finding.
     store
         .add_override(&r.record_id, "R-4", "fields.roman", REASON, &actor)
@@ -135,7 +148,7 @@ fn unknown_records_empty_reasons_and_a_second_override_are_refused_and_change_no
     assert_eq!(store.overrides().unwrap().len(), 2);
     let v = store.verify_audit_chain().unwrap();
     assert!(v.is_intact(), "{v:?}");
-    assert_eq!(v.entries, 3, "refused overrides wrote no entry");
+    assert_eq!(v.entries, 4, "refused overrides wrote no entry");
 }
 
 fn tamper(survey: &Survey, sql: &str) -> toponym_store::AuditVerification {
@@ -171,7 +184,7 @@ fn survey_with_override() -> Survey {
 fn a_reworded_removed_or_forged_override_is_detected() {
     let s = survey_with_override();
     let v = tamper(&s, "UPDATE qa_overrides SET reason = '随便写的'");
-    assert_eq!(v.first_bad_seq, Some(2), "{v:?}");
+    assert_eq!(v.first_bad_seq, Some(3), "{v:?}");
     assert!(v.problem.unwrap().contains("differs from its audit entry"));
 
     let s = survey_with_override();
@@ -180,7 +193,7 @@ fn a_reworded_removed_or_forged_override_is_detected() {
 
     let s = survey_with_override();
     let v = tamper(&s, "DELETE FROM qa_overrides");
-    assert_eq!(v.first_bad_seq, Some(2), "{v:?}");
+    assert_eq!(v.first_bad_seq, Some(3), "{v:?}");
     assert!(v.problem.unwrap().contains("has no override row"));
 
     // A row without an entry (another rule slipped in beside the logged one).
@@ -199,6 +212,6 @@ fn a_reworded_removed_or_forged_override_is_detected() {
         &s,
         "UPDATE audit_log SET reason = '随便写的' WHERE field = 'qa.override'",
     );
-    assert_eq!(v.first_bad_seq, Some(2), "{v:?}");
+    assert_eq!(v.first_bad_seq, Some(3), "{v:?}");
     assert!(v.problem.unwrap().contains("altered"));
 }

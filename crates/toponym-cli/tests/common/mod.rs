@@ -1,5 +1,5 @@
 //! The one way the CLI's integration tests run the `toponym` binary: the real executable
-//! Cargo built for this test run, with a passphrase and an actor in its environment.
+//! Cargo built for this test run, with a passphrase in its environment.
 // Each test file uses its own part of this module.
 #![allow(dead_code)]
 
@@ -8,12 +8,11 @@ use std::process::{Command, Output};
 /// The passphrase the tests' surveys are made with.
 pub const PASS: &str = "测试口令 cli";
 
-/// Runs `toponym args…` with passphrase `pass` and the actor 王测.
+/// Runs `toponym args…` with passphrase `pass` (the survey's one member unlocks it).
 pub fn toponym_as(args: &[&str], pass: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_toponym"))
         .args(args)
         .env("TOPONYM_PASSPHRASE", pass)
-        .env("TOPONYM_ACTOR", "王测")
         .output()
         .expect("run toponym")
 }
