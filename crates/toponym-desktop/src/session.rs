@@ -182,7 +182,13 @@ impl Session {
         let t0 = Instant::now();
         let kdf;
         let mut store = if create {
-            let store = Store::create(path, &pass, KdfParams::production()).map_err(map)?;
+            // The person signed in is the survey's first member (a registrar).
+            let first = toponym_store::NewMember::new(
+                deps.actor.name.clone(),
+                toponym_store::Role::Registrar,
+            );
+            let store = Store::create_survey(path, &first, &pass, KdfParams::production(), None)
+                .map_err(map)?;
             kdf = store.open_timings().kdf;
             store
         } else {
@@ -191,6 +197,9 @@ impl Session {
             Store::open_with_key(path, &key).map_err(map)?
         };
         store.set_clock(deps.clock.clone());
+        // The unlocked member, when the survey has key slots (the store writes as them
+        // anyway); the given actor for a survey from before members.
+        let actor = store.actor_or(&deps.actor);
         let mut s = Session {
             store,
             path: path.to_owned(),
@@ -198,7 +207,7 @@ impl Session {
             romaniser: Romaniser::builtin(),
             clock: deps.clock,
             ids: deps.ids,
-            actor: deps.actor,
+            actor,
             entries: Vec::new(),
             pos: HashMap::new(),
             cache: None,
