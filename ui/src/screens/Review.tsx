@@ -102,6 +102,7 @@ export function Review({ catalog }: { catalog: CatalogDto }) {
                     <td>{tplName(q.template_id)}</td>
                     <td>{q.registrar ?? '—'}</td>
                     <td>
+                      {!q.findings.length && !q.overrides.length && <span class="muted">—</span>}
                       {['ERROR', 'WARNING', 'INFO'].map((s) =>
                         sev(s) ? (
                           <span class={`sev-chip sev-${s.toLowerCase()}`}>
@@ -186,7 +187,10 @@ function ReviewRecord({
         ]),
       t('review.returned_ok', { name: item.name }),
     );
-  const setComment = (i: number, c: Partial<FieldComment>) => setFieldComments((all) => all.map((x, j) => (j === i ? { ...x, ...c } : x)));
+  const setComment = (i: number, c: Partial<FieldComment>) => {
+    setError(null);
+    setFieldComments((all) => all.map((x, j) => (j === i ? { ...x, ...c } : x)));
+  };
   const fields = spec ? spec.fields.filter((f) => f.kind !== 'media') : [];
 
   return (
@@ -260,7 +264,7 @@ function ReviewRecord({
             <h3>{t('review.return')}</h3>
             <label>
               {t('review.comment_record')}
-              <textarea data-testid="review-comment-record" rows={3} value={recordComment} onInput={(e) => setRecordComment((e.target as HTMLTextAreaElement).value)} />
+              <textarea data-testid="review-comment-record" rows={3} value={recordComment} onInput={(e) => (setError(null), setRecordComment((e.target as HTMLTextAreaElement).value))} />
             </label>
             <h4>{t('review.comment_fields')}</h4>
             {fieldComments.map((c, i) => (
