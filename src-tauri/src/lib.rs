@@ -41,8 +41,9 @@ async fn survey_unlock(
     path: String,
     passphrase: String,
     create: bool,
+    member: Option<String>,
 ) -> Res<SurveyInfo> {
-    let s = Session::unlock(&PathBuf::from(path), &passphrase, create)?;
+    let s = Session::unlock_as(&PathBuf::from(path), member.as_deref(), &passphrase, create)?;
     let info = s.info();
     *st.session.lock().unwrap_or_else(|e| e.into_inner()) = Some(s);
     Ok(info)
@@ -163,6 +164,65 @@ async fn finding_override(
 }
 
 #[tauri::command]
+async fn unlock_slots(path: String) -> Res<app::people::UnlockSlots> {
+    app::unlock_slots(&PathBuf::from(path))
+}
+
+#[tauri::command]
+async fn members_list(st: State<'_, AppState>) -> Res<Vec<app::people::MemberDto>> {
+    with(&st, |s| s.members())
+}
+
+#[tauri::command]
+async fn member_add(
+    st: State<'_, AppState>,
+    member: app::people::NewMemberDto,
+) -> Res<app::people::MemberDto> {
+    with(&st, |s| s.member_add(&member))
+}
+
+#[tauri::command]
+async fn passphrase_change(st: State<'_, AppState>, passphrase: String) -> Res<()> {
+    with(&st, |s| s.passphrase_change(&passphrase))
+}
+
+#[tauri::command]
+async fn review_queue(st: State<'_, AppState>, limit: u32) -> Res<Vec<app::people::QueueItemDto>> {
+    with(&st, |s| s.review_queue(limit))
+}
+
+#[tauri::command]
+async fn review_accept(
+    st: State<'_, AppState>,
+    ids: Vec<String>,
+    note: Option<String>,
+) -> Res<Vec<app::people::ReviewDto>> {
+    with(&st, |s| s.review_accept(&ids, note.as_deref()))
+}
+
+#[tauri::command]
+async fn review_return(
+    st: State<'_, AppState>,
+    id: String,
+    comments: Vec<app::people::ReviewCommentDto>,
+) -> Res<app::people::ReviewDto> {
+    with(&st, |s| s.review_return(&id, &comments))
+}
+
+#[tauri::command]
+async fn returned_list(
+    st: State<'_, AppState>,
+    limit: u32,
+) -> Res<Vec<app::people::ReturnedItemDto>> {
+    with(&st, |s| s.returned(limit))
+}
+
+#[tauri::command]
+async fn record_review(st: State<'_, AppState>, id: String) -> Res<Option<app::people::ReviewDto>> {
+    with(&st, |s| s.record_review(&id))
+}
+
+#[tauri::command]
 async fn media_list(st: State<'_, AppState>, record_id: String) -> Res<Vec<MediaDto>> {
     with(&st, |s| s.media_list(&record_id))
 }
@@ -267,6 +327,15 @@ pub fn run() {
             quality_report,
             record_quality,
             finding_override,
+            unlock_slots,
+            members_list,
+            member_add,
+            passphrase_change,
+            review_queue,
+            review_accept,
+            review_return,
+            returned_list,
+            record_review,
             media_list,
             media_attach,
             map_layers,

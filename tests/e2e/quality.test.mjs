@@ -10,7 +10,9 @@ import { by, launch, surveyCopy, type, unlock, until } from './lib.mjs';
 
 // 聂囗村 of the sample's deliberate defects: N-4 (WARNING, 囗 where 口 is meant).
 const N4_RECORD = '019e7044-8800-71b1-93ac-d602bd501630';
-const ACTOR = '李秀英';
+// The sample, opened once, moves to key slots: the person signed in is its first member,
+// a registrar named 登记人 (the sample has several registrars), whatever the login name.
+const ACTOR = '登记人';
 const REASON = '经实地核查，村名确为“聂囗村”，与1988年地名录一致';
 
 const ready = async (b) => {

@@ -1,4 +1,5 @@
-// The app shell: unlock first, then home / investigation list / map / quality / form screens.
+// The app shell: unlock first, then home / investigation list / map / quality / review /
+// members / form screens.
 // Screens are dumb views over the typed api module; the only app-wide state is the
 // language and the catalogue loaded once after unlock.
 import { render } from 'preact';
@@ -13,6 +14,9 @@ import { List } from './screens/List';
 import { MapScreen } from './screens/MapScreen';
 import { FormScreen } from './screens/FormScreen';
 import { Quality, resetQuality } from './screens/Quality';
+import { Review } from './screens/Review';
+import { Members } from './screens/Members';
+import { me } from './session';
 import { recordNetworkAttempts } from './netguard';
 import { mark } from './perf';
 
@@ -24,6 +28,8 @@ export type Screen =
   | { kind: 'list' }
   | { kind: 'map' }
   | { kind: 'quality' }
+  | { kind: 'review' }
+  | { kind: 'members' }
   | {
       kind: 'form';
       recordId: string | null;
@@ -38,6 +44,11 @@ function App() {
   const l = useValue(lang);
   const [catalog, setCatalog] = useState<CatalogDto | null>(null);
   const [screen, setScreen] = useState<Screen>({ kind: 'home' });
+  const member = useValue(me);
+  const [minChars, setMinChars] = useState(8);
+  useEffect(() => {
+    api.startupInfo().then((s) => setMinChars(s.min_passphrase_chars), () => undefined);
+  }, []);
 
   useEffect(() => {
     document.documentElement.lang = l === 'zh' ? 'zh-CN' : 'en';
@@ -53,7 +64,8 @@ function App() {
           seedHome(summary);
           resetQuality();
           setCatalog(c);
-          setScreen({ kind: 'home' });
+          // A reviewer starts at the queue, a registrar at the home (returned records first).
+          setScreen({ kind: me.get()?.role === 'reviewer' ? 'review' : 'home' });
         }}
       />
     );
@@ -90,8 +102,23 @@ function App() {
           <button data-testid="nav-quality" class={screen.kind === 'quality' ? 'on' : ''} onClick={() => setScreen({ kind: 'quality' })}>
             {t('nav.quality')}
           </button>
+          {member?.role === 'reviewer' && (
+            <button data-testid="nav-review" class={screen.kind === 'review' ? 'on' : ''} onClick={() => setScreen({ kind: 'review' })}>
+              {t('nav.review')}
+            </button>
+          )}
+          {member && (
+            <button data-testid="nav-members" class={screen.kind === 'members' ? 'on' : ''} onClick={() => setScreen({ kind: 'members' })}>
+              {t('nav.members')}
+            </button>
+          )}
         </nav>
         <span class="spacer" />
+        {member && (
+          <span class="whoami" data-testid="whoami" data-role={member.role}>
+            {t('nav.me', { name: member.name, role: t(`role.${member.role}`) })}
+          </span>
+        )}
         <label class="lang">
           {t('nav.language')}{' '}
           <select data-testid="lang" value={l} onChange={(e) => setLang((e.target as HTMLSelectElement).value as Lang)}>
@@ -103,6 +130,7 @@ function App() {
           data-testid="nav-lock"
           onClick={async () => {
             await api.lock();
+            me.set(null);
             setCatalog(null);
           }}
         >
@@ -110,7 +138,9 @@ function App() {
         </button>
       </header>
       <main class="content">
-        {screen.kind === 'home' && <Home catalog={catalog} onCreate={create} onQuality={() => setScreen({ kind: 'quality' })} />}
+        {screen.kind === 'home' && <Home catalog={catalog} onCreate={create} onQuality={() => setScreen({ kind: 'quality' })} onOpen={open} />}
+        {screen.kind === 'review' && <Review catalog={catalog} />}
+        {screen.kind === 'members' && <Members minChars={minChars} />}
         {screen.kind === 'quality' && <Quality catalog={catalog} onOpen={openAt} />}
         {screen.kind === 'list' && <List catalog={catalog} onOpen={open} />}
         {screen.kind === 'map' && <MapScreen catalog={catalog} onOpen={open} />}

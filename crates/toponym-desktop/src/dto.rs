@@ -149,6 +149,8 @@ ipc_type! {
         pub kdf_ms: u32,
         /// Opening and indexing time of the unlock.
         pub open_ms: u32,
+        /// The member unlocked as (`None` for a survey without members).
+        pub member: Option<crate::people::MemberDto>,
     }
 }
 

@@ -164,6 +164,31 @@ impl Session {
         create: bool,
         deps: Deps,
     ) -> Result<Session, AppError> {
+        Session::unlock_as_with(path, None, passphrase, create, deps)
+    }
+
+    /// Opens the survey at `path` as `member` (a name or member id from
+    /// [`crate::unlock_slots`]; `None` when the survey has one member), with the system
+    /// clock, UUIDv7 ids and the login name (for a new survey, its first member).
+    pub fn unlock_as(
+        path: &Path,
+        member: Option<&str>,
+        passphrase: &str,
+        create: bool,
+    ) -> Result<Session, AppError> {
+        Session::unlock_as_with(path, member, passphrase, create, Deps::system())
+    }
+
+    /// [`Session::unlock_as`] with the clock, id generator and actor given. An existing
+    /// survey opens through `Store::open_as`, which also moves a survey from before key
+    /// slots to them (its one passphrase becomes its first member's).
+    pub fn unlock_as_with(
+        path: &Path,
+        member: Option<&str>,
+        passphrase: &str,
+        create: bool,
+        deps: Deps,
+    ) -> Result<Session, AppError> {
         let shown = path.display().to_string();
         let pass = Passphrase::new(passphrase);
         let map = |e: StoreError| match e {
@@ -192,9 +217,10 @@ impl Session {
             kdf = store.open_timings().kdf;
             store
         } else {
-            let key = toponym_store::derive_key(path, &pass).map_err(map)?;
-            kdf = t0.elapsed();
-            Store::open_with_key(path, &key).map_err(map)?
+            let member = member.map(str::trim).filter(|m| !m.is_empty());
+            let store = Store::open_as(path, member, &pass).map_err(map)?;
+            kdf = store.open_timings().kdf;
+            store
         };
         store.set_clock(deps.clock.clone());
         // The unlocked member, when the survey has key slots (the store writes as them
@@ -267,6 +293,7 @@ impl Session {
             entry_count: n,
             kdf_ms: self.timings.kdf.as_millis() as u32,
             open_ms: self.timings.open.as_millis() as u32,
+            member: self.me(),
         }
     }
 
@@ -554,7 +581,7 @@ impl Session {
 
     /// Refreshes one entry of the index from the store's listing columns, so the list
     /// shows exactly what a fresh unlock would.
-    fn index_put(&mut self, id: &RecordId) -> Result<(), AppError> {
+    pub(crate) fn index_put(&mut self, id: &RecordId) -> Result<(), AppError> {
         let Some(summary) = self.store.summary(id).map_err(store_err)? else {
             return Ok(());
         };

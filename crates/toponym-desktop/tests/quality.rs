@@ -102,7 +102,11 @@ fn the_report_groups_by_rule_and_township_and_an_accepted_warning_is_marked_ever
     let o = s
         .finding_override(N4_RECORD, "N-4", "fields.standard_name", REASON)
         .expect("accepted");
-    assert_eq!(o.actor, "李秀英");
+    // The sample, opened once, has key slots: the actor is its first member (登记人, as
+    // the sample has several registrars), not the login name given in Deps.
+    let me = s.me().expect("signed in as the sample's member").name;
+    assert_eq!(me, "登记人");
+    assert_eq!(o.actor, me);
     assert_eq!(o.reason, REASON);
     assert_eq!(o.at, "2026-06-02T02:00:00Z");
 
@@ -152,7 +156,7 @@ fn the_report_groups_by_rule_and_township_and_an_accepted_warning_is_marked_ever
     let h = s.history(N4_RECORD).expect("history");
     let h: Vec<_> = h.into_iter().filter(|e| e.action == "override").collect();
     assert_eq!(h.len(), 1);
-    assert_eq!(h[0].actor, "李秀英");
+    assert_eq!(h[0].actor, me);
     assert_eq!(h[0].changes[0].after["reason"], REASON);
     assert_eq!(h[0].changes[0].after["rule"], "N-4");
 }

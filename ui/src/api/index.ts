@@ -24,6 +24,13 @@ import type { CoordsDto } from './bindings/CoordsDto';
 import type { BasemapDto } from './bindings/BasemapDto';
 import type { QualityReportDto } from './bindings/QualityReportDto';
 import type { OverrideDto } from './bindings/OverrideDto';
+import type { UnlockSlots } from './bindings/UnlockSlots';
+import type { MemberDto } from './bindings/MemberDto';
+import type { NewMemberDto } from './bindings/NewMemberDto';
+import type { QueueItemDto } from './bindings/QueueItemDto';
+import type { ReviewDto } from './bindings/ReviewDto';
+import type { ReviewCommentDto } from './bindings/ReviewCommentDto';
+import type { ReturnedItemDto } from './bindings/ReturnedItemDto';
 
 export type * from './bindings/CatalogDto';
 export type * from './bindings/CategoryDto';
@@ -61,6 +68,15 @@ export type * from './bindings/SeverityCountsDto';
 export type * from './bindings/CoverageGapDto';
 export type * from './bindings/CoverageReasonDto';
 export type * from './bindings/OverrideDto';
+export type * from './bindings/SlotDto';
+export type * from './bindings/UnlockSlots';
+export type * from './bindings/MemberDto';
+export type * from './bindings/NewMemberDto';
+export type * from './bindings/QueueItemDto';
+export type * from './bindings/QueueOverrideDto';
+export type * from './bindings/ReviewDto';
+export type * from './bindings/ReviewCommentDto';
+export type * from './bindings/ReturnedItemDto';
 
 /** Turns whatever a rejected invoke carries into the `{code, message, params}` shape. */
 export function asError(e: unknown): ErrorDto {
@@ -78,8 +94,17 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 
 export const api = {
   startupInfo: () => call<StartupInfo>('startup_info'),
-  unlock: (path: string, passphrase: string, create: boolean) =>
-    call<SurveyInfo>('survey_unlock', { path, passphrase, create }),
+  unlock: (path: string, passphrase: string, create: boolean, member: string | null) =>
+    call<SurveyInfo>('survey_unlock', { path, passphrase, create, member }),
+  unlockSlots: (path: string) => call<UnlockSlots>('unlock_slots', { path }),
+  members: () => call<MemberDto[]>('members_list'),
+  memberAdd: (member: NewMemberDto) => call<MemberDto>('member_add', { member }),
+  passphraseChange: (passphrase: string) => call<void>('passphrase_change', { passphrase }),
+  reviewQueue: (limit: number) => call<QueueItemDto[]>('review_queue', { limit }),
+  reviewAccept: (ids: string[], note: string | null) => call<ReviewDto[]>('review_accept', { ids, note }),
+  reviewReturn: (id: string, comments: ReviewCommentDto[]) => call<ReviewDto>('review_return', { id, comments }),
+  returned: (limit: number) => call<ReturnedItemDto[]>('returned_list', { limit }),
+  recordReview: (id: string) => call<ReviewDto | null>('record_review', { id }),
   lock: () => call<void>('survey_lock'),
   catalog: () => call<CatalogDto>('catalog'),
   homeSummary: () => call<HomeSummary>('home_summary'),

@@ -21,6 +21,7 @@ import {
   type MediaDto,
   type OverrideDto,
   type RecordDto,
+  type ReviewDto,
   type RomanDto,
 } from '../api';
 import { FieldInput, FindingList, findingKey, label, useDebounced, type Value } from '../components/Fields';
@@ -30,6 +31,7 @@ import { geometryOf, verticesOf, type GeomKind } from '../components/geom';
 import { lang, pick, t, te, tm } from '../i18n';
 import { loadLayers } from './MapScreen';
 import { mark, markPainted } from '../perf';
+import { when } from './Returned';
 
 const AUTOSAVE_MS = 400;
 // Findings follow an edit sooner than the save does: the core checks the edited record
@@ -49,6 +51,9 @@ async function formSpecOf(templateId: string): Promise<FormSpec> {
 
 /** The template of a record id, when the list or map already knows it (saves a round trip). */
 export const knownTemplate = new Map<string, string>();
+
+/** The form spec of a template, cached for the session (also used by the review screen). */
+export const formSpecFor = formSpecOf;
 
 const NO_FINDINGS: FindingDto[] = [];
 
@@ -94,6 +99,9 @@ export function FormScreen(props: {
   const [qaFindings, setQaFindings] = useState<FindingDto[]>([]);
   const [highlight, setHighlight] = useState<string | null>(null);
   const [accepting, setAccepting] = useState<FindingDto | null>(null);
+  // The reviewer's last return, shown while the record is returned: comments on the record
+  // at the top, comments on fields next to the fields.
+  const [review, setReview] = useState<ReviewDto | null>(null);
 
   // The latest record and a save queue: saves run one after another, the last one wins.
   const latest = useRef<RecordDto | null>(null);
@@ -126,6 +134,7 @@ export function FormScreen(props: {
         setSaveState(props.recordId ? 'saved' : 'new');
         markPainted('form-shown');
         if (props.recordId) refreshQa(props.recordId);
+        if (props.recordId && opened.record.status === 'returned') api.recordReview(props.recordId).then(setReview, () => undefined);
       } catch (e) {
         setError(e as ErrorDto);
       }
@@ -317,6 +326,17 @@ export function FormScreen(props: {
       return { ...r, geometry: g, fields };
     });
 
+  const returned = review && review.verdict === 'return' && record.status === 'returned' ? review : null;
+  const commentOn = new Map<string, string[]>();
+  for (const c of returned?.comments ?? []) {
+    const k = c.path ? findingKey(c.path) : null;
+    if (k && spec.fields.some((x) => x.key === k)) commentOn.set(k, [...(commentOn.get(k) ?? []), c.text]);
+  }
+  const recordComments = (returned?.comments ?? []).filter((c) => {
+    const k = c.path ? findingKey(c.path) : null;
+    return !k || !commentOn.has(k);
+  });
+
   const renderField = (f: FieldSpec) => {
     if (f.kind === 'media') return null;
     return (
@@ -333,6 +353,7 @@ export function FormScreen(props: {
         roman={f.key === 'roman' ? roman : undefined}
         overrideReason={f.key === 'roman' ? record.fields.roman_override : undefined}
         highlight={highlight === f.key}
+        comments={commentOn.get(f.key)}
       />
     );
   };
@@ -375,6 +396,33 @@ export function FormScreen(props: {
         </p>
       )}
       {error && <p class="error">{te(error)}</p>}
+      {returned && (
+        <section class="card review-banner" data-testid="review-banner">
+          <h3>{t('review.comments_title', { who: returned.reviewer, at: when(returned.at) })}</h3>
+          {recordComments.length > 0 && (
+            <ul class="review-comments" data-testid="review-record-comments">
+              {recordComments.map((c) => (
+                <li>
+                  {c.path ? <code>{fieldLabel(c.path)}</code> : null} {c.text}
+                </li>
+              ))}
+            </ul>
+          )}
+          {commentOn.size > 0 && (
+            <ul class="review-comments">
+              {[...commentOn.entries()].map(([k, texts]) => (
+                <li>
+                  <a href="#" onClick={(e) => (e.preventDefault(), gotoField(`fields.${k}`))}>
+                    {fieldLabel(`fields.${k}`)}
+                  </a>
+                  ：{texts.join('；')}
+                </li>
+              ))}
+            </ul>
+          )}
+          <p class="hint">{t('review.fix_hint')}</p>
+        </section>
+      )}
       <div class="form-body">
         <div class="form-fields" data-testid="form-fields">
           <FindingsPanel findings={shown} fieldLabel={fieldLabel} onGoto={(p) => gotoField(p)} onAccept={setAccepting} />
@@ -437,6 +485,8 @@ interface FieldRowProps {
   overrideReason?: Value;
   /** The field a finding pointed at (from the quality screen or the findings panel). */
   highlight?: boolean;
+  /** The reviewer's comments on this field (a returned record). */
+  comments?: string[];
 }
 
 /** Findings are new objects after every save; equal content means nothing to redraw. */
@@ -489,6 +539,12 @@ const FieldRow = memo(
           {f.key === 'roman' && <RomanHelper roman={p.roman ?? null} roman_value={p.value} overrideReason={p.overrideReason} setField={p.setField} />}
           {f.unit && <span class="unit-after">{f.unit}</span>}
           <FindingList findings={own} testid={`findings-${f.key}`} />
+          {p.comments?.map((c) => (
+            <p class="review-comment" data-testid={`review-comment-${f.key}`}>
+              <b>{t('review.comment')}：</b>
+              {c}
+            </p>
+          ))}
         </div>
       </div>
     );
@@ -501,6 +557,7 @@ const FieldRow = memo(
     a.roman === b.roman &&
     a.overrideReason === b.overrideReason &&
     a.highlight === b.highlight &&
+    (a.comments ?? []).join('\n') === (b.comments ?? []).join('\n') &&
     sameFindings(a.findings, b.findings),
 );
 

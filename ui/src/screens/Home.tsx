@@ -4,6 +4,7 @@ import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { api, type CatalogDto, type HomeSummary, type StatusCounts, type ErrorDto } from '../api';
 import { pick, t, te } from '../i18n';
 import { markPainted } from '../perf';
+import { ReturnedPanel } from './Returned';
 
 export const STATUSES = ['todo', 'draft', 'complete', 'reviewed', 'returned'] as const;
 export const STATUS_COLOURS: Record<string, string> = {
@@ -42,7 +43,17 @@ export function seedHome(s: HomeSummary) {
   seed = s;
 }
 
-export function Home({ catalog, onCreate, onQuality }: { catalog: CatalogDto; onCreate: (templateId: string) => void; onQuality: () => void }) {
+export function Home({
+  catalog,
+  onCreate,
+  onQuality,
+  onOpen,
+}: {
+  catalog: CatalogDto;
+  onCreate: (templateId: string) => void;
+  onQuality: () => void;
+  onOpen: (id: string) => void;
+}) {
   const [summary, setSummary] = useState<HomeSummary | null>(() => {
     const s = seed;
     seed = null;
@@ -71,6 +82,7 @@ export function Home({ catalog, onCreate, onQuality }: { catalog: CatalogDto; on
   };
   return (
     <div class="home" data-testid="home">
+      <ReturnedPanel catalog={catalog} onOpen={onOpen} />
       <section class="card new-record">
         <h2>{t('home.new_record')}</h2>
         <select data-testid="new-template" value={tpl} onChange={(e) => setTpl((e.target as HTMLSelectElement).value)}>

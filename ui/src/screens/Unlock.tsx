@@ -6,7 +6,8 @@ import { t, te, setLang, lang } from '../i18n';
 import { mark, markPainted } from '../perf';
 import { loadMap, prewarmMap } from '../components/map';
 import { loadLayers } from './MapScreen';
-import type { SurveyInfo } from '../api';
+import type { SlotDto, SurveyInfo } from '../api';
+import { me } from '../session';
 
 declare global {
   interface Window {
@@ -22,6 +23,31 @@ export function Unlock({ onUnlocked }: { onUnlocked: () => Promise<void> }) {
   const [create, setCreate] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorDto | null>(null);
+  // Who may unlock the chosen file (from its key file, before any passphrase).
+  const [slots, setSlots] = useState<SlotDto[]>([]);
+  const [member, setMember] = useState('');
+
+  useEffect(() => {
+    if (create || !path.trim()) {
+      setSlots([]);
+      return;
+    }
+    let live = true;
+    const timer = setTimeout(() => {
+      api.unlockSlots(path.trim()).then(
+        (r) => {
+          if (!live) return;
+          setSlots(r.members);
+          setMember((m) => (r.members.some((x) => x.member_id === m) ? m : r.members.length === 1 ? r.members[0].member_id : ''));
+        },
+        () => live && setSlots([]),
+      );
+    }, 200);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [path, create]);
 
   useEffect(() => {
     markPainted('unlock-screen');
@@ -41,13 +67,14 @@ export function Unlock({ onUnlocked }: { onUnlocked: () => Promise<void> }) {
     setError(null);
     mark('unlock-submit');
     try {
-      const unlocking = api.unlock(path, passphrase, create);
+      const unlocking = api.unlock(path, passphrase, create, !create && member ? member : null);
       // While the key derivation runs (a second or more, off the window's thread), the
       // form's map is created and loaded off-screen, so no form waits for it later.
       prewarmMap('form', loadLayers());
       const info = await unlocking;
       mark('unlock-done');
       window.__toponymLastUnlock = info;
+      me.set(info.member);
       await onUnlocked();
     } catch (err) {
       setError(err as ErrorDto);
@@ -85,6 +112,24 @@ export function Unlock({ onUnlocked }: { onUnlocked: () => Promise<void> }) {
             ))}
           </datalist>
         </label>
+        {!create && slots.length > 1 && (
+          <label>
+            {t('unlock.member')}
+            <select data-testid="unlock-member" value={member} onChange={(e) => setMember((e.target as HTMLSelectElement).value)}>
+              <option value="">{t('unlock.member_choose')}</option>
+              {slots.map((m) => (
+                <option value={m.member_id} data-name={m.name}>
+                  {m.name}（{t(`role.${m.role}`)}）
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {!create && slots.length === 1 && (
+          <p class="hint" data-testid="unlock-one-member">
+            {t('unlock.as', { name: slots[0].name, role: t(`role.${slots[0].role}`) })}
+          </p>
+        )}
         <label>
           {t('unlock.passphrase')}
           <input
@@ -108,7 +153,7 @@ export function Unlock({ onUnlocked }: { onUnlocked: () => Promise<void> }) {
             {te(error)}
           </p>
         )}
-        <button type="submit" class="primary" data-testid="unlock-submit" disabled={busy || !path}>
+        <button type="submit" class="primary" data-testid="unlock-submit" disabled={busy || !path || (!create && slots.length > 1 && !member)}>
           {busy ? t('unlock.busy') : t('unlock.open')}
         </button>
         <p class="langswitch">
