@@ -17,7 +17,7 @@ ensure_cargo
 export OPENSSL_NO_VENDOR=1
 
 SECONDS_PER_TARGET="${FUZZ_SECONDS:-30}"
-TARGETS=(record_import validate)
+TARGETS=(record_import validate key_file)
 
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 
@@ -27,7 +27,8 @@ seed_corpus() {
   if [ -z "$(ls -A "$dir")" ]; then
     local f
     for f in samples/records/*.json samples/taishan/records/*.json \
-      crates/*/tests/fixtures/*.json crates/*/tests/golden/*/*.json fuzz/regressions/*; do
+      crates/*/tests/fixtures/*.json crates/*/tests/golden/*/*.json fuzz/regressions/* \
+      samples/taishan/*.toponym-kdf crates/*/tests/fixtures/*.toponym-kdf fuzz/seeds/*; do
       # (an `if`, not `[ … ] && cp`: under `set -e` a last unmatched glob ended the script)
       if [ -f "$f" ]; then cp "$f" "$dir/$(echo "$f" | tr '/' '_')"; fi
     done
