@@ -241,12 +241,9 @@ pub(crate) fn seal_slot(
     data_key: &[u8; 32],
     member_key: &[u8; 32],
 ) -> Result<Slot> {
-    let salt = hex::encode(new_salt()?);
-    let kek = zeroize::Zeroizing::new(argon2(
-        pass,
-        &hex::decode(&salt).unwrap_or_default(),
-        params,
-    )?);
+    let raw_salt = new_salt()?;
+    let salt = hex::encode(raw_salt);
+    let kek = zeroize::Zeroizing::new(argon2(pass, &raw_salt, params)?);
     let mut payload = zeroize::Zeroizing::new([0u8; 64]);
     payload[..32].copy_from_slice(data_key);
     payload[32..].copy_from_slice(member_key);

@@ -157,7 +157,7 @@ pub(crate) fn at_from_us(us: i64) -> OffsetDateTime {
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
-fn new_member_id() -> Result<String> {
+pub(crate) fn new_member_id() -> Result<String> {
     let b: [u8; 16] = toponym_crypto::random_bytes().map_err(crypto)?;
     Ok(uuid::Builder::from_random_bytes(b).into_uuid().to_string())
 }
@@ -171,6 +171,42 @@ fn secret_aad(member_id: &str, fingerprint: &str) -> Vec<u8> {
         "toponym/member-secret/v1",
         &[member_id.as_bytes(), fingerprint.as_bytes()],
     )
+}
+
+/// Appends one member event (`field` with `old` → `new`) to the audit log inside `tx`
+/// and records the new head: the one way member rows and their log entry are written
+/// together.
+#[allow(clippy::too_many_arguments)]
+fn append_member_entry(
+    tx: &rusqlite::Transaction<'_>,
+    member_id: &str,
+    at: i64,
+    by: &Actor,
+    reason: Option<&str>,
+    field: &str,
+    old: Option<String>,
+    new: Option<String>,
+) -> Result<()> {
+    let mut head: audit::Head = None;
+    audit::append(
+        tx,
+        &mut head,
+        0,
+        &member_subject(member_id),
+        at,
+        &by.name,
+        by.key.as_deref(),
+        reason,
+        &[Change {
+            field: field.into(),
+            old,
+            new,
+        }],
+    )?;
+    if let Some(h) = &head {
+        audit::write_head(tx, h)?;
+    }
+    Ok(())
 }
 
 /// The record id under which member events are logged.
@@ -374,7 +410,6 @@ impl Store {
             name: new.name.clone(),
             key: Some(fp.clone()),
         });
-        let subject = member_subject(member_id);
         let conn = self.conn_mut()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let taken: bool = tx.query_row(
@@ -401,25 +436,16 @@ impl Store {
             "name": new.name, "role": new.role.as_str(), "unit": new.unit,
             "fingerprint": fp, "algorithm": algorithm, "public_key": hex::encode(&public),
         });
-        let mut head: audit::Head = None;
-        audit::append(
+        append_member_entry(
             &tx,
-            &mut head,
-            0,
-            &subject,
+            member_id,
             at,
-            &by.name,
-            by.key.as_deref(),
+            &by,
             None,
-            &[Change {
-                field: "member.add".into(),
-                old: None,
-                new: Some(value.to_string()),
-            }],
+            "member.add",
+            None,
+            Some(value.to_string()),
         )?;
-        if let Some(h) = &head {
-            audit::write_head(&tx, h)?;
-        }
         tx.commit()?;
         Ok(Member {
             member_id: member_id.to_owned(),
@@ -445,25 +471,16 @@ impl Store {
         let at = self.now_us();
         let conn = self.conn_mut()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut head: audit::Head = None;
-        audit::append(
+        append_member_entry(
             &tx,
-            &mut head,
-            0,
-            &member_subject(member_id),
+            member_id,
             at,
-            &by.name,
-            by.key.as_deref(),
+            by,
             reason,
-            &[Change {
-                field: field.into(),
-                old: None,
-                new: Some(value.to_string()),
-            }],
+            field,
+            None,
+            Some(value.to_string()),
         )?;
-        if let Some(h) = &head {
-            audit::write_head(&tx, h)?;
-        }
         tx.commit()?;
         Ok(())
     }
@@ -512,24 +529,33 @@ impl Store {
         Ok(member)
     }
 
+    /// Marks a member removed and retires their keys, with its `member.remove` entry, in
+    /// one transaction.
     fn mark_removed(&mut self, member_id: &str, reason: &str, by: &Actor) -> Result<()> {
         let at = self.now_us();
-        self.conn_mut()?.execute(
+        let conn = self.conn_mut()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
             "UPDATE members SET removed_at_us = ?2 WHERE member_id = ?1 AND removed_at_us IS NULL",
             params![member_id, at],
         )?;
-        self.conn.execute(
+        tx.execute(
             "UPDATE member_keys SET sealed_secret = NULL, retired_at_us = coalesce(retired_at_us, ?2)
              WHERE member_id = ?1",
             params![member_id, at],
         )?;
-        self.log_member_event(
+        append_member_entry(
+            &tx,
             member_id,
-            "member.remove",
-            serde_json::json!({}),
-            Some(reason),
+            at,
             by,
-        )
+            Some(reason),
+            "member.remove",
+            None,
+            Some(serde_json::json!({}).to_string()),
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 
     fn find_member(&self, who: &str) -> Result<Member> {
@@ -707,31 +733,22 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![fp, member.member_id, algorithm, public, sealed, at],
             )?;
-            let mut head: audit::Head = None;
-            audit::append(
+            append_member_entry(
                 &tx,
-                &mut head,
-                0,
-                &member_subject(&member.member_id),
+                &member.member_id,
                 at,
-                &office_actor.name,
-                None,
+                &office_actor,
                 Some("passphrase lost; reopened with the county office key"),
-                &[Change {
-                    field: "member.recover".into(),
-                    old: Some(serde_json::json!({ "fingerprint": member.fingerprint }).to_string()),
-                    new: Some(
-                        serde_json::json!({
-                            "fingerprint": fp, "algorithm": algorithm,
-                            "public_key": hex::encode(&public),
-                        })
-                        .to_string(),
-                    ),
-                }],
+                "member.recover",
+                Some(serde_json::json!({ "fingerprint": member.fingerprint }).to_string()),
+                Some(
+                    serde_json::json!({
+                        "fingerprint": fp, "algorithm": algorithm,
+                        "public_key": hex::encode(&public),
+                    })
+                    .to_string(),
+                ),
             )?;
-            if let Some(h) = &head {
-                audit::write_head(&tx, h)?;
-            }
             tx.commit()?;
         }
         match file

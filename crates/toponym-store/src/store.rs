@@ -1621,10 +1621,7 @@ impl Store {
         let t0 = Instant::now();
         let data_key = crate::members::random_key()?;
         let member_key = crate::members::random_key()?;
-        let member_id = {
-            let b: [u8; 16] = toponym_crypto::random_bytes().map_err(crate::members::crypto)?;
-            uuid::Builder::from_random_bytes(b).into_uuid().to_string()
-        };
+        let member_id = crate::members::new_member_id()?;
         let slot = kdf::seal_slot(
             &member_id,
             &first.name,
